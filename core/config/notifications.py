@@ -1,0 +1,48 @@
+"""The ``notifications`` and ``digest`` sections: where emails go and when the digest is sent."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from core.config.common import ClockTime, Duration, EnvVarName, StrictModel
+
+
+class Smtp(StrictModel):
+    host: str
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password_env: EnvVarName | None = Field(None, description="environment variable holding the password")
+    timeout: Duration = Field(default="20s")
+    retries: int = Field(3, ge=0, le=10, description="attempts per run before the message waits in the queue")
+
+
+class Email(StrictModel):
+    sender: str = Field("veille@localhost", alias="from")
+    to: list[str] = Field(default_factory=list)
+    smtp: Smtp | None = Field(None, description="no smtp = messages are written to the outbox folder")
+    outbox_dir: str = Field("outbox", description="relative to data_dir")
+
+
+class Notifications(StrictModel):
+    email: Email = Field(default_factory=Email)
+
+
+class Digest(StrictModel):
+    enabled: bool = True
+    time: ClockTime = Field(default="08:00", description="local time (see timezone)")
+    recipients: list[str] = Field(default_factory=list, description="empty = notifications.email.to")
+    response_target: Duration = Field(default="4h", description="answer negative mentions within this")
+
+
+class Schedule(StrictModel):
+    """How often each job of ``veille run`` runs."""
+
+    poll: Duration = Field(default="5m")
+    crawl: Duration = Field(default="1h")
+    process: Duration = Field(default="1m")
+    alerts: Duration = Field(default="1m")
+    housekeeping: ClockTime = Field(default="03:30")
+    misfire_grace: Duration = Field(default="5m")

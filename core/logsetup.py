@@ -1,0 +1,44 @@
+"""Logging set-up: one format for every command, and secrets masked before anything is written."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+# Environment variables whose values must never reach a log line or an error message.
+SECRET_ENV_PATTERN = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY)", re.IGNORECASE)
+
+
+def secret_values() -> list[str]:
+    """Current values of secret-looking environment variables (at least 4 characters long)."""
+    return [v for k, v in os.environ.items() if SECRET_ENV_PATTERN.search(k) and len(v) >= 4]
+
+
+def redact(text: str) -> str:
+    """Replace every known secret value in ``text`` by ``***``."""
+    for value in secret_values():
+        text = text.replace(value, "***")
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secret values in the fully formatted message of every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def setup_logging(level: int = logging.WARNING) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(max(level, logging.DEBUG))
+    for noisy in ("elastic_transport", "urllib3", "scrapy", "twisted", "filelock"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

@@ -1,0 +1,8 @@
+"""CLI command modules. Each module defines ``register(cli: click.Group) -> None``.
+
+Add a module name here to expose its commands; keep one module per feature area.
+"""
+
+COMMAND_MODULES = [
+    "config",
+]

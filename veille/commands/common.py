@@ -1,0 +1,15 @@
+"""Helpers shared by command modules: loading the config named on the command line."""
+
+from __future__ import annotations
+
+import click
+
+from core.config import LoadedConfig, load_config
+
+
+def loaded_config(ctx: click.Context) -> LoadedConfig:
+    """The config of this invocation, loaded once and cached on the click context."""
+    root = ctx.find_root()
+    if "loaded" not in root.obj:
+        root.obj["loaded"] = load_config(root.obj.get("config_path"))
+    return root.obj["loaded"]
