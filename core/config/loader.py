@@ -38,6 +38,21 @@ class LoadedConfig:
         data = Path(os.environ.get("VEILLE_DATA_DIR", self.config.data_dir)).expanduser()
         return data if data.is_absolute() else (self.base_dir / data).resolve()
 
+    @property
+    def spool_path(self) -> Path:
+        """The durable queue between collection and processing."""
+        return self.data_dir / "spool.sqlite"
+
+    @property
+    def state_dir(self) -> Path:
+        """Per-feature local state (feed ETags, seen ids, story signatures, job store)."""
+        return self.data_dir / "state"
+
+    @property
+    def outbox_dir(self) -> Path:
+        outbox = Path(self.config.notifications.email.outbox_dir).expanduser()
+        return outbox if outbox.is_absolute() else self.data_dir / outbox
+
 
 def default_config_path() -> Path:
     """``$VEILLE_CONFIG``, else ./config.yaml, else the copy shipped with the package."""
