@@ -40,5 +40,10 @@ def setup_logging(level: int = logging.WARNING) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(max(level, logging.DEBUG))
-    for noisy in ("elastic_transport", "urllib3", "scrapy", "twisted", "filelock"):
+    for noisy in ("urllib3", "scrapy", "twisted", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # The ES transport logs every failed attempt with a traceback; Veille reports the failure
+    # itself, naming the URL, so those only show with -vv.
+    logging.getLogger("elastic_transport").setLevel(
+        logging.DEBUG if level <= logging.DEBUG else logging.ERROR
+    )

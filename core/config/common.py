@@ -15,7 +15,7 @@ SECRET_KEYS = frozenset({"password", "passwd", "api_key", "apikey", "token", "se
 class StrictModel(BaseModel):
     """Every config section: unknown keys are rejected at every level."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$", re.IGNORECASE)

@@ -5,4 +5,6 @@ Add a module name here to expose its commands; keep one module per feature area.
 
 COMMAND_MODULES = [
     "config",
+    "es",
+    "data",
 ]

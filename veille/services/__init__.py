@@ -1,0 +1,1 @@
+"""Local services Veille starts for itself: the Elasticsearch node (and, later, the demo web)."""

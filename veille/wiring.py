@@ -1,0 +1,42 @@
+"""Wiring from a loaded config to live components: the ES client, index names, indexer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from elasticsearch import Elasticsearch
+
+from core.config import LoadedConfig
+from index.client import connect, ensure_available, resolve_target
+from index.indexer import Indexer
+from index.names import IndexNames
+from index.queries import MentionQueries
+from index.templates import AnalyzerChoice, ensure_templates
+
+
+@dataclass
+class IndexHandle:
+    es: Elasticsearch
+    names: IndexNames
+    analyzers: AnalyzerChoice | None = None
+
+    def indexer(self, *, refresh: bool = False) -> Indexer:
+        return Indexer(self.es, self.names, refresh=refresh)
+
+    @property
+    def queries(self) -> MentionQueries:
+        return MentionQueries(self.es, self.names)
+
+    def close(self) -> None:
+        self.es.close()
+
+
+def open_index(loaded: LoadedConfig, *, setup: bool = True) -> IndexHandle:
+    """Connect (IndexUnavailable names the URL if down) and, with ``setup``, install templates."""
+    es_config = loaded.config.elasticsearch
+    es = connect(es_config, resolve_target(es_config).url)
+    ensure_available(es)
+    handle = IndexHandle(es, IndexNames(es_config.index_prefix))
+    if setup:
+        handle.analyzers = ensure_templates(es, handle.names)
+    return handle
