@@ -10,7 +10,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 from core.urls import canonical_url, domain_of, mention_id
 
@@ -116,6 +124,9 @@ class Mention(_Strict):
     status: Literal["new", "handled"] = "new"
     handled_at: datetime | None = None
 
+    # The id is a hash of the canonical URL: computed once, recomputed if url/anchor change.
+    _id_cache: str | None = PrivateAttr(default=None)
+
     @field_validator("url", "thread_url")
     @classmethod
     def _absolute_url(cls, value: str | None) -> str | None:
@@ -131,12 +142,22 @@ class Mention(_Strict):
     def _fill_domain(self) -> Mention:
         if not self.source.domain:
             self.source.domain = domain_of(self.url)
+        # Runs on creation and on every validated assignment, so the cached id follows the url.
+        self._id_cache = mention_id(self.url, self.anchor)
         return self
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def id(self) -> str:
-        return mention_id(self.url, self.anchor)
+        if self._id_cache is None:
+            self._id_cache = mention_id(self.url, self.anchor)
+        return self._id_cache
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Mention:
+        copy = super().model_copy(update=update, deep=deep)
+        if update and {"url", "anchor"} & update.keys():
+            copy._id_cache = mention_id(copy.url, copy.anchor)
+        return copy
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -63,6 +63,7 @@ class Indexer:
         max_attempts: int = 5,
         initial_backoff: float = 0.5,
         refresh: bool = False,
+        threads: int = 2,
     ) -> None:
         self.es = es
         self.names = names
@@ -70,6 +71,7 @@ class Indexer:
         self.max_attempts = max_attempts
         self.initial_backoff = initial_backoff
         self.refresh = refresh
+        self.threads = threads
 
     def index(self, mentions: Iterable[Mention]) -> IndexReport:
         """Index ``mentions``; returns counts and the rejected ids with their reasons.
@@ -97,14 +99,19 @@ class Indexer:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 existing = self._locate(list(pending))
-                actions = [self._action(m, existing.get(doc_id)) for doc_id, m in pending.items()]
-                for ok, item in helpers.streaming_bulk(
+                # A generator, so documents are serialized while the previous request is in
+                # flight: parallel_bulk sends from worker threads and overlaps the two.
+                actions = (
+                    self._action(doc_id, m, existing.get(doc_id)) for doc_id, m in list(pending.items())
+                )
+                for ok, item in helpers.parallel_bulk(
                     self.es,
                     actions,
+                    thread_count=self.threads,
+                    queue_size=self.threads,
                     chunk_size=self.chunk_size,
                     raise_on_error=False,
                     raise_on_exception=False,
-                    max_retries=0,  # retries are ours: they also cover 5xx and lost connections
                 ):
                     op, result = next(iter(item.items()))
                     if self._retryable(ok, op, result):
@@ -160,17 +167,19 @@ class Indexer:
         report.failed[doc_id] = reason[:500]
         logger.error("Elasticsearch rejected mention %s: %s", doc_id, reason)
 
-    def _action(self, mention: Mention, existing_index: str | None) -> dict[str, Any]:
-        doc = mention.to_document()
+    def _action(self, doc_id: str, mention: Mention, existing_index: str | None) -> dict[str, Any]:
+        # Pydantic serializes to JSON in Rust; the client sends strings as they are.
         if existing_index is None:
+            index = self.names.monthly(mention.published_at)
             return {
                 "_op_type": "create",
-                "_index": self.names.monthly(mention.published_at),
-                "_id": mention.id,
-                "_source": doc,
+                "_index": index,
+                "_id": doc_id,
+                "_source": mention.model_dump_json(),
             }
-        partial = {k: v for k, v in doc.items() if k not in PRESERVED_ON_UPDATE}
-        return {"_op_type": "update", "_index": existing_index, "_id": mention.id, "doc": partial}
+        # Updates (re-crawls) are the rarer case; the helper wants their body as a mapping.
+        partial = mention.model_dump(mode="json", exclude=set(PRESERVED_ON_UPDATE))
+        return {"_op_type": "update", "_index": existing_index, "_id": doc_id, "doc": partial}
 
     def _locate(self, ids: list[str]) -> dict[str, str]:
         """Map the ids already stored to the index that holds them (whatever its month)."""
