@@ -168,16 +168,29 @@ class Spool:
             )
         return cursor.rowcount
 
-    def release(self, batch: Batch, seqs: Iterable[int] | None = None, *, error: str | None = None) -> None:
-        """Give (part of) a batch back for a later attempt, noting why; too many attempts = dead."""
+    def release(
+        self,
+        batch: Batch,
+        seqs: Iterable[int] | None = None,
+        *,
+        error: str | None = None,
+        count_attempt: bool = True,
+    ) -> None:
+        """Give (part of) a batch back for a later attempt, noting why.
+
+        ``count_attempt=False`` when the failure is not the mentions' fault (Elasticsearch down):
+        they wait however long it takes. Otherwise too many attempts park them as dead.
+        """
         chosen = list(batch.seqs if seqs is None else seqs)
+        refund = 0 if count_attempt else 1
         with self._transaction() as db:
             self._drop_superseded(db, chosen)
             db.executemany(
-                "UPDATE spool SET state = CASE WHEN attempts >= ? THEN 'dead' ELSE 'ready' END, "
+                "UPDATE spool SET attempts = attempts - ?, "
+                "state = CASE WHEN attempts - ? >= ? THEN 'dead' ELSE 'ready' END, "
                 "lease_owner = NULL, lease_pid = NULL, lease_until = NULL, last_error = ? "
                 "WHERE seq = ? AND lease_owner = ?",
-                [(self.max_attempts, error, s, batch.token) for s in chosen],
+                [(refund, refund, self.max_attempts, error, s, batch.token) for s in chosen],
             )
 
     def _reclaim(self, db: sqlite3.Connection, now: float) -> None:

@@ -145,6 +145,26 @@ class MentionQueries:
         buckets = response.get("aggregations", {}).get("by", {}).get("buckets", [])
         return {str(b["key"]): int(b["doc_count"]) for b in buckets}
 
+    def crosstab(
+        self, row_field: str, column_field: str, flt: MentionFilter, *, size: int = 50
+    ) -> dict[str, dict[str, int]]:
+        """Counts per (row value, column value), e.g. per source and sentiment, in one aggregation."""
+        response = self._search(
+            size=0,
+            query=flt.to_query(),
+            aggs={
+                "rows": {
+                    "terms": {"field": row_field, "size": size},
+                    "aggs": {"columns": {"terms": {"field": column_field, "size": 20}}},
+                }
+            },
+        )
+        rows = response.get("aggregations", {}).get("rows", {}).get("buckets", [])
+        return {
+            str(row["key"]): {str(col["key"]): int(col["doc_count"]) for col in row["columns"]["buckets"]}
+            for row in rows
+        }
+
     def top_authors(self, flt: MentionFilter, *, size: int = 10) -> dict[str, int]:
         return self.counts_by("author.name", flt, size=size)
 

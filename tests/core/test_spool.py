@@ -132,3 +132,13 @@ def test_closed_spool_says_so(tmp_path):
     spool.close()
     with pytest.raises(SpoolError, match="closed"):
         spool.stats()
+
+
+def test_release_without_counting_never_kills_mentions(tmp_path, make_mention):
+    # Elasticsearch down for a long time is not the mentions' fault: they wait.
+    with Spool(tmp_path / "s.sqlite", max_attempts=2) as spool:
+        spool.put([make_mention()])
+        for _ in range(5):
+            spool.release(spool.take(1), error="ES down", count_attempt=False)
+        assert spool.stats().ready == 1
+        assert spool.stats().dead == 0

@@ -7,4 +7,7 @@ COMMAND_MODULES = [
     "config",
     "es",
     "data",
+    "run",
+    "demo",
+    "enrich",
 ]

@@ -1,0 +1,71 @@
+"""``veille process``, ``veille run`` (the scheduler) and ``veille status``."""
+
+from __future__ import annotations
+
+import click
+
+from core.spool import Spool
+from index.client import client_url, connect, ensure_available, resolve_target
+from veille.commands.common import loaded_config
+from veille.jobs.process import process_spool
+from veille.jobs.runtime import Runtime
+from veille.scheduler import VeilleScheduler, read_jobs
+
+
+@click.command("process")
+@click.option("--max-batches", type=click.IntRange(1), help="stop after this many batches")
+@click.pass_context
+def process(ctx: click.Context, max_batches: int | None) -> None:
+    """Enrich the spooled mentions and index them (exit 1 if Elasticsearch is unavailable)."""
+    runtime = Runtime(loaded_config(ctx))
+    try:
+        summary = process_spool(runtime.loaded, runtime.enricher, runtime.indexer(), max_batches=max_batches)
+    finally:
+        runtime.close()
+    for doc_id, reason in summary.rejected.items():
+        click.echo(f"rejected {doc_id}: {reason}", err=True)
+    click.echo(summary.describe())
+    if summary.error:
+        ctx.exit(1)
+
+
+@click.command("run")
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the scheduler until SIGTERM/SIGINT: poll, crawl, process, alerts, digest, housekeeping."""
+    VeilleScheduler(Runtime(loaded_config(ctx))).run_until_stopped()
+
+
+@click.command("status")
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Jobs with their last and next runs, the spool depth and Elasticsearch health."""
+    loaded = loaded_config(ctx)
+    tz = loaded.config.tz
+    jobs = read_jobs(loaded)
+    click.echo("jobs:" if jobs else "jobs: none yet (start `veille run`)")
+    for job in jobs:
+        nxt = job.next_run.astimezone(tz).strftime("%d/%m %H:%M:%S") if job.next_run else "-"
+        state = {True: "ok", False: "FAILED", None: "never run"}[job.last_ok]
+        click.echo(
+            f"  {job.name:<13} next {nxt:<15} last {job.last_run or '-':<26} {state:<9} {job.detail[:80]}"
+        )
+    with Spool(loaded.spool_path) as spool:
+        stats = spool.stats()
+    click.echo(
+        f"spool: {stats.ready} waiting, {stats.leased} in progress, {stats.dead} parked ({loaded.spool_path})"
+    )
+    es = connect(loaded.config.elasticsearch, resolve_target(loaded.config.elasticsearch).url)
+    try:
+        health = ensure_available(es)
+        click.echo(f"elasticsearch: {health.get('status')} at {client_url(es)}")
+    except Exception as exc:  # the status command reports, it does not fail on a down cluster
+        click.echo(f"elasticsearch: unavailable ({exc})")
+    finally:
+        es.close()
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(process)
+    cli.add_command(run)
+    cli.add_command(status)

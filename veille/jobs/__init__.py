@@ -1,0 +1,1 @@
+"""Jobs: the units of work that `veille run` schedules and `veille demo` runs once, in order."""
