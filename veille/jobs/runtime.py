@@ -50,6 +50,9 @@ class Runtime:
         return Enricher.from_config(self.loaded)
 
     def close(self) -> None:
+        enricher = self.__dict__.pop("enricher", None)
+        if enricher is not None:
+            enricher.close()
         if self._index is not None:
             self._index.close()
             self._index = None
