@@ -109,6 +109,8 @@ class VeilleScheduler:
             },
             timezone=loaded.config.tz,
         )
+        # Failures are logged by _on_event (one line for known errors), not by the executor.
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.CRITICAL)
         self.scheduler.add_listener(self._on_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
         self._started_at: dict[str, float] = {}
         self._stop = threading.Event()

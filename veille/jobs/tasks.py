@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from core.errors import VeilleError
 from veille.jobs.process import process_spool
 from veille.jobs.runtime import Runtime
 
@@ -33,7 +34,7 @@ def poll(runtime: Runtime) -> Outcome:
 
     summaries = poll_feeds(runtime.loaded)
     matched = sum(s.matched for s in summaries)
-    errors = sum(s.errors for s in summaries)
+    errors = sum(len(s.errors) for s in summaries)
     text = f"{len(summaries)} feed(s), {matched} new matching mention(s), {errors} error(s)"
     return Outcome(text, ["process"] if matched else [], summaries)
 
@@ -43,7 +44,7 @@ def crawl(runtime: Runtime) -> Outcome:
 
     summaries = crawl_sites(runtime.loaded)
     matched = sum(s.matched for s in summaries)
-    errors = sum(s.errors for s in summaries)
+    errors = sum(len(s.errors) for s in summaries)
     text = f"{len(summaries)} site(s), {matched} new matching mention(s), {errors} error(s)"
     return Outcome(text, ["process"] if matched else [], summaries)
 
@@ -52,7 +53,7 @@ def process(runtime: Runtime) -> Outcome:
     summary = process_spool(runtime.loaded, runtime.enricher, runtime.indexer())
     if summary.error:
         # Surface the outage as a failed run; the mentions wait in the spool.
-        raise RuntimeError(summary.describe())
+        raise VeilleError(summary.describe())
     return Outcome(summary.describe(), ["alerts"] if summary.indexed else [], summary)
 
 
