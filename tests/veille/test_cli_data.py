@@ -91,3 +91,17 @@ def test_commands_say_clearly_when_elasticsearch_is_down(config_factory):
     assert result.exit_code == 1
     assert "Elasticsearch at http://127.0.0.1:9 is unavailable" in result.output
     assert "Traceback" not in result.output
+
+
+def test_spool_status_lists_parked_mentions_and_requeue_brings_them_back(config_factory, make_mention):
+    from core.spool import Spool
+
+    loaded = config_factory(es=False)
+    with Spool(loaded.spool_path, max_attempts=1) as spool:
+        spool.put([make_mention()])
+        spool.release(spool.take(1), error="mapper_parsing_exception: author.posts out of range")
+    status = run(loaded, "spool", "status")
+    assert "0 waiting, 0 in progress, 1 parked" in status.output
+    assert "author.posts out of range" in status.output
+    assert "1 parked mention(s) are waiting again" in run(loaded, "spool", "requeue").output
+    assert "1 waiting" in run(loaded, "spool", "status").output

@@ -5,9 +5,13 @@ Add a module name here to expose its commands; keep one module per feature area.
 
 COMMAND_MODULES = [
     "config",
+    "collect",
     "es",
     "data",
+    "alerts",
     "run",
     "demo",
+    "spool",
     "enrich",
+    "kibana",
 ]
