@@ -15,21 +15,33 @@ def secret_values() -> list[str]:
     return [v for k, v in os.environ.items() if SECRET_ENV_PATTERN.search(k) and len(v) >= 4]
 
 
+# ``scheme://user:password@host``: the password part, whatever its origin (a URL from ES_URL, a
+# library's error message), even when no environment variable holds it.
+URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+):[^/\s@]+@")
+
+
 def redact(text: str) -> str:
-    """Replace every known secret value in ``text`` by ``***``."""
+    """Replace every known secret value, and any password inside a URL, in ``text`` by ``***``."""
     for value in secret_values():
         text = text.replace(value, "***")
-    return text
+    return URL_PASSWORD.sub(r"\1:***@", text)
 
 
 class RedactingFilter(logging.Filter):
-    """Masks secret values in the fully formatted message of every record."""
+    """Masks secrets in the formatted message and in the traceback of every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # An exception's text can quote a URL or header; the formatter reuses exc_text as is.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

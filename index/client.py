@@ -82,7 +82,10 @@ def ensure_available(es: Elasticsearch) -> dict:
     except elastic_transport.TransportError as exc:
         raise IndexUnavailable(client_url(es), _reason(exc)) from exc
     except ApiError as exc:
-        raise IndexUnavailable(client_url(es), f"HTTP {exc.meta.status}: {exc.message}") from exc
+        hint = ""
+        if exc.meta.status in (401, 403):
+            hint = " (credentials refused: check ES_API_KEY, or ES_USERNAME and ES_PASSWORD)"
+        raise IndexUnavailable(client_url(es), f"HTTP {exc.meta.status}: {exc.message}{hint}") from exc
 
 
 def _reason(exc: Exception) -> str:

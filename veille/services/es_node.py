@@ -5,6 +5,8 @@ Bound to 127.0.0.1, ``discovery.type=single-node``, security off (loopback only)
 dedicated system user ``veille-es``. Everything lives under the cache folder (``$VEILLE_CACHE_DIR``,
 else /var/cache/veille for root, ~/.cache/veille otherwise): the verified download, ES_HOME, and
 one folder per port with config, data, logs and the pid file. Starting twice leaves one node.
+``secure=True`` runs it like a production cluster instead (x-pack security, HTTPS with a private
+CA, an ``elastic`` password; see ``es_security``) to test Veille's TLS + API key path.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import pwd
 import shutil
 import signal
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ESNodeError
+from veille.services import es_security
 from veille.services.es_distribution import download, unpack
 from veille.services.es_java import find_jdk
 
@@ -57,9 +61,16 @@ class LocalNode:
     """One local node, identified by its port (its cluster name is ``veille-local-<port>``)."""
 
     def __init__(
-        self, version: str, port: int = 9200, heap: str = "768m", cache_dir: Path | None = None
+        self,
+        version: str,
+        port: int = 9200,
+        heap: str = "768m",
+        cache_dir: Path | None = None,
+        *,
+        secure: bool = False,
     ) -> None:
         self.version = version
+        self.secure = secure
         self.port = port
         self.heap = heap
         self.cache_dir = cache_dir or default_cache_dir()
@@ -69,7 +80,14 @@ class LocalNode:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.secure else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def security(self) -> es_security.NodeSecurity | None:
+        """CA file and ``elastic`` password of a secure node (None until it was first started)."""
+        if not self.secure:
+            return None
+        return es_security.load(self.node_dir, self.node_dir / "config")
 
     # -- public operations ---------------------------------------------------------------------
     def status(self) -> NodeStatus:
@@ -107,7 +125,7 @@ class LocalNode:
                 download(self.version, self.cache_dir / "downloads"), self.version, self.cache_dir
             )
             jdk = find_jdk(self.cache_dir)
-            self._prepare_node_dir(es_home)
+            self._prepare_node_dir(es_home, jdk.home)
             self._launch(es_home, jdk.home)
             return self._wait_healthy(timeout)
 
@@ -151,13 +169,24 @@ class LocalNode:
             return sock.connect_ex(("127.0.0.1", self.port)) == 0
 
     def _http_json(self, path: str) -> dict | None:
+        request = urllib.request.Request(self.url + path)
+        context = None
+        security = self.security
+        if security is not None:
+            request.add_header("Authorization", security.basic_auth_header())
+            context = ssl.create_default_context(cafile=str(security.ca_cert))
+        elif self.secure:
+            return None  # never prepared: nothing can be answering with our certificate yet
         try:
-            with urllib.request.urlopen(self.url + path, timeout=5) as response:
+            with urllib.request.urlopen(request, timeout=5, context=context) as response:
                 return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            exc.close()  # it holds the open connection
+            return None
         except (OSError, ValueError, urllib.error.URLError):
             return None
 
-    def _prepare_node_dir(self, es_home: Path) -> None:
+    def _prepare_node_dir(self, es_home: Path, java_home: Path) -> None:
         config = self.node_dir / "config"
         if not (config / "jvm.options").exists():
             shutil.copytree(es_home / "config", config, dirs_exist_ok=True)
@@ -175,7 +204,7 @@ class LocalNode:
                     f"http.port: {self.port}",
                     "transport.port: 0",
                     "discovery.type: single-node",
-                    "xpack.security.enabled: false",
+                    *(es_security.settings(config) if self.secure else ["xpack.security.enabled: false"]),
                     # A nearly full disk must not turn the only node read-only in the middle of a demo.
                     "cluster.routing.allocation.disk.threshold_enabled: false",
                     "action.destructive_requires_name: false",
@@ -185,6 +214,8 @@ class LocalNode:
         )
         (config / "jvm.options.d").mkdir(exist_ok=True)
         (config / "jvm.options.d" / "veille-heap.options").write_text(f"-Xms512m\n-Xmx{self.heap}\n")
+        if self.secure:
+            es_security.prepare(self.node_dir, config, es_home, java_home)
         if os.geteuid() == 0:
             user = _ensure_es_user()
             for path in [self.node_dir, *self.node_dir.rglob("*")]:

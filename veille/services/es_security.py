@@ -1,0 +1,176 @@
+"""Security for the local node in secure mode: a private CA, TLS on HTTP, and the elastic password.
+
+Used by ``LocalNode(secure=True)`` to run Elasticsearch the way a production cluster runs
+(x-pack security on, HTTPS only, authenticated requests), so Veille's TLS + API key path is
+tested against the real thing. The files live in the node's config folder and are reused.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import ipaddress
+import logging
+import os
+import secrets
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from core.errors import ESNodeError
+
+logger = logging.getLogger(__name__)
+
+CERTS = "certs"
+CA_CERT, NODE_CERT, NODE_KEY = "ca.crt", "node.crt", "node.key"
+PASSWORD_FILE = "elastic.password"
+VALIDITY = dt.timedelta(days=3650)
+
+
+@dataclass(frozen=True)
+class NodeSecurity:
+    """Where a secure node's CA is, and the password of its built-in ``elastic`` superuser."""
+
+    ca_cert: Path
+    password: str
+
+    def basic_auth_header(self) -> str:
+        token = base64.b64encode(f"elastic:{self.password}".encode()).decode()
+        return f"Basic {token}"
+
+
+def settings(config_dir: Path) -> list[str]:
+    """elasticsearch.yml lines: security on, HTTPS with the node certificate."""
+    certs = config_dir / CERTS
+    return [
+        "xpack.security.enabled: true",
+        "xpack.security.enrollment.enabled: false",
+        "xpack.security.http.ssl.enabled: true",
+        f"xpack.security.http.ssl.key: {certs / NODE_KEY}",
+        f"xpack.security.http.ssl.certificate: {certs / NODE_CERT}",
+        f"xpack.security.http.ssl.certificate_authorities: [{certs / CA_CERT}]",
+        # One node bound to loopback: no other node ever joins, so transport TLS adds nothing.
+        "xpack.security.transport.ssl.enabled: false",
+    ]
+
+
+def prepare(node_dir: Path, config_dir: Path, es_home: Path, java_home: Path) -> NodeSecurity:
+    """Certificates (created once) and the bootstrap password in a fresh keystore."""
+    certs = config_dir / CERTS
+    if not all((certs / name).exists() for name in (CA_CERT, NODE_CERT, NODE_KEY)):
+        write_certificates(certs)
+    password = elastic_password(node_dir)
+    _write_keystore(es_home, java_home, config_dir, password)
+    return NodeSecurity(certs / CA_CERT, password)
+
+
+def load(node_dir: Path, config_dir: Path) -> NodeSecurity | None:
+    """The security of a node prepared earlier, or None if it never was."""
+    password_file = node_dir / PASSWORD_FILE
+    ca = config_dir / CERTS / CA_CERT
+    if not password_file.exists() or not ca.exists():
+        return None
+    return NodeSecurity(ca, password_file.read_text().strip())
+
+
+def elastic_password(node_dir: Path) -> str:
+    """The node's ``elastic`` password: generated once, kept in a 0600 file next to its data."""
+    path = node_dir / PASSWORD_FILE
+    if path.exists():
+        return path.read_text().strip()
+    password = secrets.token_urlsafe(24)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(password + "\n")
+    return password
+
+
+def write_certificates(certs: Path) -> None:
+    """A self-signed CA and a node certificate for 127.0.0.1 / localhost, as PEM files."""
+    certs.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.UTC)
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Veille local CA")])
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    node_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    node_cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "veille-local")]))
+        .issuer_name(ca_name)
+        .public_key(node_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + VALIDITY)
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.OID_SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    (certs / CA_CERT).write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    (certs / NODE_CERT).write_bytes(node_cert.public_bytes(serialization.Encoding.PEM))
+    key_pem = node_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    fd = os.open(certs / NODE_KEY, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key_pem)
+    logger.info("wrote a private CA and a node certificate in %s", certs)
+
+
+def _write_keystore(es_home: Path, java_home: Path, config_dir: Path, password: str) -> None:
+    """A new keystore holding ``bootstrap.password``: the elastic user's password on first start."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "ES_JAVA_HOME": str(java_home),
+        "ES_PATH_CONF": str(config_dir),
+        "LANG": "C.UTF-8",
+    }
+    (config_dir / "elasticsearch.keystore").unlink(missing_ok=True)
+    tool = str(es_home / "bin" / "elasticsearch-keystore")
+    for args, stdin in (([tool, "create"], ""), ([tool, "add", "-x", "-f", "bootstrap.password"], password)):
+        try:
+            subprocess.run(
+                args, input=stdin, env=env, capture_output=True, text=True, timeout=120, check=True
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            # The password goes through stdin only: neither the command line nor this message holds it.
+            detail = getattr(exc, "stderr", "") or exc
+            raise ESNodeError(f"cannot write the Elasticsearch keystore in {config_dir}: {detail}") from exc
