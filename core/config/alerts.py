@@ -5,9 +5,10 @@ The parameters of each type are validated here; the behaviour lives in ``alerts/
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from core.config.common import Duration, StrictModel
 
@@ -19,19 +20,41 @@ class _RuleBase(StrictModel):
     realert: Duration = Field(default="2h", description="cool-down before the same key alerts again")
     recipients: list[str] = Field(default_factory=list, description="empty = notifications.email.to")
 
+    @field_validator("recipients")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        bad = [address for address in value if "@" not in address or any(c.isspace() for c in address)]
+        if bad:
+            raise ValueError(f"not an email address: {bad}")
+        return value
+
 
 class SpikeRuleConfig(_RuleBase):
-    window: Duration = Field(default="1h", description="the current window")
-    baseline_windows: int = Field(24, ge=1, le=24 * 14, description="previous windows averaged")
-    baseline_weeks: int = Field(2, ge=0, le=8, description="same hour of previous weeks also averaged")
+    window: Duration = Field(default="1h", description="the current window, sliding up to now")
+    baseline_windows: int = Field(24, ge=4, le=24 * 14, description="previous windows in the baseline")
+    baseline_weeks: int = Field(2, ge=0, le=8, description="same hour of previous weeks in the baseline")
     min_count: int = Field(5, ge=1, description="never fire below this many mentions in the window")
-    ratio: float = Field(3.0, gt=1, description="current / baseline that makes a spike")
+    min_baseline: float = Field(0.5, gt=0, description="floor of the baseline: a zero reference is not 0")
+    ratio: float = Field(2.0, gt=1, description="current / baseline that makes a spike")
     escalate_ratio: float = Field(1.5, gt=1, description="growth over the last alert that escalates")
+
+    @model_validator(mode="after")
+    def _window_fits(self) -> SpikeRuleConfig:
+        if self.window < timedelta(minutes=5) or self.window > timedelta(days=1):
+            raise ValueError("window must be between 5m and 24h")
+        if self.baseline_weeks and self.window * self.baseline_windows > timedelta(days=7):
+            raise ValueError("baseline_windows x window must not exceed 7d when baseline_weeks is set")
+        return self
 
 
 class NegativeSpikeRule(SpikeRuleConfig):
     type: Literal["negative_spike"]
-    min_negative_share: float = Field(0.3, ge=0, le=1, description="negative / all in the window")
+    min_negative_share: float = Field(
+        0.15, ge=0, le=1, description="negative / all in the window; 0 disables the check"
+    )
+    min_share_rise: float = Field(
+        1.5, ge=0, description="window negative share / usual share (previous windows); 0 disables"
+    )
 
 
 class VolumeSpikeRule(SpikeRuleConfig):
@@ -40,23 +63,36 @@ class VolumeSpikeRule(SpikeRuleConfig):
 
 class CrisisKeywordsRule(_RuleBase):
     type: Literal["crisis_keywords"]
-    keywords: list[str] = Field(min_length=1)
-    window: Duration = Field(default="15m")
-    min_count: int = Field(1, ge=1)
+    keywords: list[str] = Field(min_length=1, description="words or phrases; accents and case ignored")
+    window: Duration = Field(default="24h", description="how far back new matches are looked for")
+    min_count: int = Field(1, ge=1, description="new matching mentions needed to alert")
+
+    @field_validator("keywords")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        if any(not any(ch.isalnum() for ch in keyword) for keyword in value):
+            raise ValueError("every keyword must contain at least one letter or digit")
+        return value
 
 
 class InfluentialAuthorRule(_RuleBase):
     type: Literal["influential_author"]
-    min_influence: float = Field(60, ge=0, le=100)
-    window: Duration = Field(default="1h")
+    min_influence: float = Field(60, ge=0, le=100, description="author influence score, 0-100")
+    window: Duration = Field(default="24h", description="how far back new mentions are looked for")
 
 
 class RatingDropRule(_RuleBase):
     type: Literal["rating_drop"]
     window: Duration = Field(default="7d")
-    baseline: Duration = Field(default="90d")
-    min_reviews: int = Field(5, ge=1)
+    baseline: Duration = Field(default="90d", description="the period before the window it compares to")
+    min_reviews: int = Field(5, ge=1, description="reviews needed in the window and in the baseline")
     drop: float = Field(0.15, gt=0, le=1, description="fall of the normalised 0..1 average")
+
+    @model_validator(mode="after")
+    def _baseline_longer(self) -> RatingDropRule:
+        if self.baseline <= self.window:
+            raise ValueError("baseline must be longer than window")
+        return self
 
 
 class SourceSilentRule(_RuleBase):
@@ -78,7 +114,15 @@ Rule = Annotated[
 
 class Alerts(StrictModel):
     kibana_url: str | None = Field(None, description="base URL for Discover links in alert emails")
+    kibana_data_view: str = Field("veille-mentions", description="id of the Kibana data view of mentions")
     rules: list[Rule] = Field(default_factory=list)
+
+    @field_validator("kibana_url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value.rstrip("/") if value else value
 
     @model_validator(mode="after")
     def _unique_names(self) -> Alerts:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import Field
 
-from core.config.common import StrictModel
+from core.config.common import Duration, StrictModel
 
 
 class Nlp(StrictModel):
@@ -14,4 +16,6 @@ class Nlp(StrictModel):
     spool_batch: int = Field(500, ge=1, le=50_000, description="mentions taken from the spool at once")
     neutral_band: float = Field(0.05, ge=0, le=0.5, description="|score| below this is neutral")
     story_threshold: float = Field(0.8, ge=0.3, le=1.0, description="similarity that makes a near-duplicate")
-    story_window: str = Field("7d", description="how far back near-duplicates are looked for")
+    story_window: Duration = Field(
+        timedelta(days=7), description="how far apart in time two near-duplicates may be published"
+    )

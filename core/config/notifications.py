@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from core.config.common import ClockTime, Duration, EnvVarName, StrictModel
 
@@ -16,7 +16,14 @@ class Smtp(StrictModel):
     username: str | None = None
     password_env: EnvVarName | None = Field(None, description="environment variable holding the password")
     timeout: Duration = Field(default="20s")
-    retries: int = Field(3, ge=0, le=10, description="attempts per run before the message waits in the queue")
+    retries: int = Field(3, ge=0, le=10, description="extra attempts per run before the message waits")
+    backoff: Duration = Field(default="2s", description="pause before the first retry, doubled each time")
+
+    @model_validator(mode="after")
+    def _login_pair(self) -> Smtp:
+        if self.password_env and not self.username:
+            raise ValueError("password_env is set but username is missing (both are needed to log in)")
+        return self
 
 
 class Email(StrictModel):
@@ -24,6 +31,21 @@ class Email(StrictModel):
     to: list[str] = Field(default_factory=list)
     smtp: Smtp | None = Field(None, description="no smtp = messages are written to the outbox folder")
     outbox_dir: str = Field("outbox", description="relative to data_dir")
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        if "@" not in value:
+            raise ValueError("expected an email address such as veille@example.org")
+        return value
+
+    @field_validator("to")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        bad = [address for address in value if "@" not in address or any(c.isspace() for c in address)]
+        if bad:
+            raise ValueError(f"not an email address: {bad}")
+        return value
 
 
 class Notifications(StrictModel):

@@ -33,7 +33,10 @@ class SiteProfile(StrictModel):
     next_page: str | None = Field(None, description="link to the next page (listing or thread)")
     thread_title: str | None = None
     post: str | None = Field(None, description="one element per post, comment or review")
-    post_anchor: str | None = Field(None, description="attribute or selector giving the post's anchor id")
+    post_anchor: str | None = Field(
+        None, description="attribute (@id) or selector giving the post's anchor id"
+    )
+    post_link: str | None = Field(None, description="the post's permalink, when the page shows one")
     post_author: str | None = None
     post_author_url: str | None = None
     post_date: str | None = None
@@ -50,6 +53,7 @@ class _SourceBase(StrictModel):
     enabled: bool = True
     timezone: str | None = Field(None, description="site's local timezone for dates without offset")
     language: Literal["fr", "en"] | None = Field(None, description="hint when the page does not say")
+    timeout: Duration | None = Field(None, description="overrides crawl.timeout for this source")
 
     @field_validator("timezone")
     @classmethod

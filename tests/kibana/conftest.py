@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from kibana_ndjson import SHIPPED_CONFIG, SHIPPED_NDJSON, parse_ndjson
 
 from core.config import load_config
+from tests.kibana.kibana_ndjson import SHIPPED_CONFIG, SHIPPED_NDJSON, parse_ndjson
 
 
 @pytest.fixture(scope="session")

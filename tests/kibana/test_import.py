@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from kibana_ndjson import SHIPPED_CONFIG, SHIPPED_NDJSON, parse_ndjson
 
+from tests.kibana.kibana_ndjson import SHIPPED_CONFIG, SHIPPED_NDJSON, parse_ndjson
 from veille.cli import cli
 
 API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from kibana_ndjson import SHIPPED_CONFIG, SHIPPED_NDJSON, parse_ndjson, search_source
 
 from core.config import parse_config
 from index.templates import load_mapping
+from tests.kibana.kibana_ndjson import SHIPPED_CONFIG, SHIPPED_NDJSON, parse_ndjson, search_source
 from veille.cli import cli
 from veille.kibana import build_saved_objects, to_ndjson
 

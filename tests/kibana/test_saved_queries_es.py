@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from kibana_ndjson import search_source
 
 from core.config import parse_config
 from index.indexer import Indexer
+from tests.kibana.kibana_ndjson import search_source
 from veille.kibana import build_saved_objects
 
 pytestmark = pytest.mark.es

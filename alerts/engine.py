@@ -1,0 +1,236 @@
+"""The alert engine: evaluate every enabled rule, move each episode on, notify, remember.
+
+``check_alerts(loaded)`` is what the scheduler and ``veille alerts check`` call. Order of a run:
+queue the notifications a crashed run left pending; evaluate the rules (aggregations); for each
+transition, write the new state with the notification inside it (atomic, concurrency-checked),
+queue the email (idempotent Message-ID), record it in the history and clear it from the state;
+finally flush the outgoing queue. A rule whose query fails is reported and skipped; the others run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch
+
+from alerts.episodes import AlertState, Policy, advance
+from alerts.mail.queue import FlushReport, MailQueue
+from alerts.mail.transports import build_transport
+from alerts.notify import Decision, build_notification, history_doc, to_email
+from alerts.queries import AlertQueries
+from alerts.rules import RuleContext, RuleType, build_rule
+from alerts.store import AlertStore, EsAlertStore
+from core.config import Config, LoadedConfig
+from core.errors import ConfigError
+from index.client import connect, ensure_available, resolve_target
+from index.names import IndexNames
+
+logger = logging.getLogger(__name__)
+
+
+def enabled_sources(config: Config) -> list[str]:
+    s = config.sources
+    return [src.name for src in [*s.feeds, *s.forums, *s.blogs, *s.reviews] if src.enabled]
+
+
+def build_rules(config: Config, *, only: str | None = None) -> list[RuleType]:
+    """The enabled rules (or the one named ``only``), checked against the rest of the config."""
+    brands = tuple(b.name for b in config.brands)
+    sources = tuple(enabled_sources(config))
+    all_sources = {
+        src.name for group in (config.sources.feeds, config.sources.forums, config.sources.blogs,
+                               config.sources.reviews) for src in group
+    }  # fmt: skip
+    rules = []
+    for index, cfg in enumerate(config.alerts.rules):
+        if only is not None and cfg.name != only:
+            continue
+        unknown = sorted(set(getattr(cfg, "sources", [])) - all_sources)
+        if unknown:
+            raise ConfigError(
+                f"alerts.rules[{index}].sources: unknown source(s) {unknown}; known: {sorted(all_sources)}"
+            )
+        if cfg.enabled or only is not None:
+            rules.append(build_rule(cfg, RuleContext(tuple(cfg.brands) or brands, sources, config.tz)))
+    if only is not None and not rules:
+        raise ConfigError(f"alerts.rules: no rule named {only!r}")
+    return rules
+
+
+def policy_for(rule: RuleType) -> Policy:
+    cfg = rule.config
+    return Policy(
+        episodic=rule.episodic,
+        realert=cfg.realert,
+        escalate_ratio=getattr(cfg, "escalate_ratio", None),
+        min_new=1 if rule.episodic else getattr(cfg, "min_count", 1),
+    )
+
+
+def evaluate(
+    rules: list[RuleType], queries: AlertQueries, store: AlertStore, now: datetime
+) -> tuple[list[Decision], list[str]]:
+    """Every rule's findings and transitions at ``now``; rules that failed are named in the errors."""
+    decisions: list[Decision] = []
+    errors: list[str] = []
+    for rule in rules:
+        try:
+            findings = rule.evaluate(queries, now)
+        except ApiError as exc:
+            logger.error("rule %s: query failed, skipped this time: %s", rule.name, exc)
+            errors.append(f"rule {rule.name}: {exc}")
+            continue
+        stored = store.load(rule.name, [f.key for f in findings])
+        policy = policy_for(rule)
+        for finding in findings:
+            before = stored[finding.key].state
+            transition = advance(before, finding, now, policy)
+            logger.debug("rule %s, %s: %s -> %s (%s)", rule.name, finding.key, finding.status,
+                         transition.kind, transition.note)  # fmt: skip
+            decisions.append(Decision(rule, finding, before, transition))
+    return decisions, errors
+
+
+@dataclass
+class CheckReport:
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    recovered: int = 0  # pending notifications of an earlier, interrupted run, queued now
+    flush: FlushReport | None = None
+
+    def __str__(self) -> str:
+        text = f"{len(self.notifications)} notification(s)"
+        if self.recovered:
+            text += f", {self.recovered} recovered from an interrupted run"
+        if self.flush is not None:
+            text += f"; email: {self.flush}"
+        if self.errors:
+            text += f"; {len(self.errors)} rule(s) failed"
+        return text
+
+
+class AlertEngine:
+    """Explicit dependencies: the ES client, index names, the alert store and the mail queue."""
+
+    def __init__(
+        self,
+        config: Config,
+        es: Elasticsearch,
+        names: IndexNames,
+        store: EsAlertStore,
+        queue: MailQueue | None,
+    ) -> None:
+        self.config = config
+        self.es = es
+        self.names = names
+        self.store = store
+        self.queue = queue
+
+    def check(self, now: datetime, *, dry_run: bool = False, only: str | None = None) -> CheckReport:
+        report = CheckReport()
+        rules = build_rules(self.config, only=only)
+        if not dry_run:
+            self.store.ensure()
+            report.recovered = self._requeue_pending()
+        decisions, report.errors = evaluate(rules, AlertQueries(self.es, self.names), self.store, now)
+        report.decisions = decisions
+        for decision in decisions:
+            t = decision.transition
+            if t.kind is None:
+                if not dry_run and t.state != decision.before:
+                    self._save(decision, None, now)  # e.g. forgotten old mention ids
+                continue
+            payload = build_notification(decision, self.config, self.es, self.names, now)
+            if dry_run:
+                report.notifications.append(payload)
+                continue
+            if self._save(decision, payload, now):
+                self._dispatch(decision, payload)
+                report.notifications.append(payload)
+        return report
+
+    def _save(self, decision: Decision, payload: dict[str, Any] | None, now: datetime) -> bool:
+        stored = self.store.load(decision.rule.name, [decision.finding.key])[decision.finding.key]
+        if stored.state != decision.before:
+            logger.warning("rule %s, %s: state changed during the run; not notifying twice",
+                           decision.rule.name, decision.finding.key)  # fmt: skip
+            return False
+        stored.meta = {"rule_type": decision.rule.type_name, "brand": decision.finding.brand}
+        return self.store.save(stored, decision.transition.state, pending=payload, now=now)
+
+    def _dispatch(self, decision: Decision | None, payload: dict[str, Any], stored: Any = None) -> None:
+        if self.queue is not None:
+            self.queue.put(to_email(payload), payload["recipients"])
+        self.store.record(payload["id"], history_doc(payload))
+        if stored is None:
+            stored = self.store.load(payload["rule"], [payload["key"]])[payload["key"]]
+        self.store.clear_pending(stored, payload["id"])
+        logger.info("alert %s queued: %s", payload["id"], payload["subject"])
+
+    def _requeue_pending(self) -> int:
+        count = 0
+        for stored in self.store.with_pending():
+            if stored.pending:
+                logger.warning(
+                    "queuing notification %s left pending by an interrupted run", stored.pending["id"]
+                )
+                self._dispatch(None, stored.pending, stored)
+                count += 1
+        return count
+
+
+def mail_queue(loaded: LoadedConfig) -> MailQueue:
+    return MailQueue(loaded.state_dir / "mail-queue.sqlite")
+
+
+def flush_outgoing(loaded: LoadedConfig, *, due_only: bool = True) -> FlushReport:
+    """Send what waits in the outgoing queue (SMTP, or .eml files in the outbox)."""
+    email = loaded.config.notifications.email
+    transport = build_transport(email, loaded.outbox_dir)
+    retries = email.smtp.retries if email.smtp else 0
+    backoff = email.smtp.backoff.total_seconds() if email.smtp else 0.0
+    with mail_queue(loaded) as queue:
+        report = queue.flush(transport, retries=retries, backoff=backoff, due_only=due_only)
+    if report.sent or report.failed or report.dead:
+        logger.info("outgoing email (%s): %s", transport.name, report)
+    return report
+
+
+def open_es(loaded: LoadedConfig) -> tuple[Elasticsearch, IndexNames]:
+    es_config = loaded.config.elasticsearch
+    es = connect(es_config, resolve_target(es_config).url)
+    ensure_available(es)
+    return es, IndexNames(es_config.index_prefix)
+
+
+def check_alerts(
+    loaded: LoadedConfig, now: datetime | None = None, dry_run: bool = False, *, only: str | None = None
+) -> CheckReport:
+    """One alert run at ``now`` (default: the current time); with ``dry_run`` nothing is written or sent."""
+    now = now or datetime.now(UTC)
+    es, names = open_es(loaded)
+    try:
+        store = EsAlertStore(es, names)
+        if dry_run:
+            return AlertEngine(loaded.config, es, names, store, None).check(now, dry_run=True, only=only)
+        with mail_queue(loaded) as queue:
+            report = AlertEngine(loaded.config, es, names, store, queue).check(now, only=only)
+        report.flush = flush_outgoing(loaded)
+        return report
+    finally:
+        es.close()
+
+
+__all__ = [
+    "AlertEngine",
+    "AlertState",
+    "CheckReport",
+    "build_rules",
+    "check_alerts",
+    "evaluate",
+    "flush_outgoing",
+]

@@ -1,0 +1,118 @@
+"""Transports behind one interface, chosen by config: SMTP (STARTTLS, SSL or plain) or the outbox.
+
+A transport is a callable ``send(msg, recipients)`` that delivers one message or raises
+``SendFailed`` (``permanent=True`` when retrying cannot help). ``build_transport`` picks one from
+``notifications.email``: with no ``smtp`` section, messages are written as .eml files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import smtplib
+import ssl
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+from alerts.mail.queue import SendFailed
+from core.config.notifications import Email, Smtp
+from core.config.secrets import read_secret
+
+logger = logging.getLogger(__name__)
+
+
+class Transport(Protocol):
+    name: str
+
+    def __call__(self, msg: EmailMessage, recipients: list[str]) -> None: ...
+
+
+class OutboxTransport:
+    """Writes each message to ``{outbox}/{message id}.eml`` (the same message twice = one file)."""
+
+    name = "outbox"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path_for(self, msg: EmailMessage) -> Path:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", str(msg["Message-ID"]).strip("<>"))
+        return self.directory / f"{stem}.eml"
+
+    def __call__(self, msg: EmailMessage, recipients: list[str]) -> None:
+        target = self.path_for(msg)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".eml.tmp")
+            tmp.write_bytes(msg.as_bytes(policy=policy.SMTP))
+            os.replace(tmp, target)  # atomic: a reader never sees half a message
+        except OSError as exc:
+            raise SendFailed(f"cannot write {target}: {exc}") from exc
+        logger.info("email %s written to %s", msg["Message-ID"], target)
+
+
+class SmtpTransport:
+    """One SMTP session per message, with a timeout; the password comes from the environment."""
+
+    name = "smtp"
+
+    def __init__(self, config: Smtp, sender: str) -> None:
+        self.config = config
+        self.sender = sender
+
+    def _password(self) -> str | None:
+        return read_secret(
+            self.config.password_env, key="notifications.email.smtp.password_env", required=True
+        )
+
+    def __call__(self, msg: EmailMessage, recipients: list[str]) -> None:
+        cfg = self.config
+        where = f"SMTP {cfg.host}:{cfg.port}"
+        if not recipients:
+            raise SendFailed(
+                "no recipients: set notifications.email.to or the rule's recipients", permanent=True
+            )
+        timeout = cfg.timeout.total_seconds()
+        try:
+            if cfg.security == "ssl":
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    cfg.host, cfg.port, timeout=timeout, context=ssl.create_default_context()
+                )
+            else:
+                client = smtplib.SMTP(cfg.host, cfg.port, timeout=timeout)
+            with client:
+                if cfg.security == "starttls":
+                    client.starttls(context=ssl.create_default_context())
+                if cfg.username:
+                    client.login(cfg.username, self._password() or "")
+                refused = client.send_message(msg, from_addr=self.sender, to_addrs=recipients)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise SendFailed(
+                f"{where}: login refused for {cfg.username}: {exc.smtp_code}", permanent=False
+            ) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise SendFailed(
+                f"{where}: every recipient refused: {sorted(exc.recipients)}", permanent=True
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            detail = (
+                exc.smtp_error.decode(errors="replace")
+                if isinstance(exc.smtp_error, bytes)
+                else exc.smtp_error
+            )
+            raise SendFailed(
+                f"{where}: {exc.smtp_code} {detail}", permanent=500 <= exc.smtp_code < 600
+            ) from exc
+        except (TimeoutError, smtplib.SMTPException, OSError, ssl.SSLError) as exc:
+            raise SendFailed(f"{where}: {type(exc).__name__}: {exc}") from exc
+        if refused:
+            logger.warning("%s: some recipients refused message %s: %s", where, msg["Message-ID"], refused)
+
+
+def build_transport(email: Email, outbox_dir: Path) -> Transport:
+    if email.smtp is None:
+        return OutboxTransport(outbox_dir)
+    return SmtpTransport(email.smtp, email.sender)

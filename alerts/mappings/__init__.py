@@ -1,0 +1,1 @@
+"""Elasticsearch mapping of the alerts index (state, history, digests sent)."""

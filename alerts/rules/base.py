@@ -1,0 +1,89 @@
+"""The rule contract: what a rule type declares, what it receives and what it says about a match.
+
+A rule type is a small class registered by name (``alerts.rules.RULE_TYPES``). It declares its
+options as a pydantic model (``config_model``, in ``core/config/alerts.py``: required options are
+the fields without a default), receives counts from Elasticsearch aggregations through
+``AlertQueries`` and returns one ``Finding`` per key (a brand, or a source) saying in words what it
+saw. Whether a finding becomes an email (cool-down, escalation, back to normal) is decided by
+``alerts.episodes.advance``, the same for every type.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from core.config.alerts import Rule
+
+if TYPE_CHECKING:
+    from alerts.queries import AlertQueries
+
+# firing: the condition holds now. elevated: no longer firing but not back to normal yet (stops an
+# episode from flapping around the threshold). normal: back to usual. learning: not enough history
+# to judge (a new install, a new brand); never fires and never ends an episode.
+Status = Literal["firing", "elevated", "normal", "learning"]
+
+
+@dataclass
+class Finding:
+    """What one rule saw for one key at one instant, with the figures that justify it."""
+
+    key: str
+    brand: str | None
+    status: Status
+    summary: str  # one French sentence a community manager can act on
+    severity: float = 0.0  # grows with the problem; escalation compares it with the last alert's
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+    # The Elasticsearch filter selecting the mentions behind the finding (evidence in the email)
+    # and the same selection in Kibana's query language (the Discover link); None = no mentions.
+    evidence: dict[str, Any] | None = None
+    kql: str | None = None
+    # Event rules only: mention id -> published_at (ISO) of every mention currently matching.
+    mentions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule may know beyond its own options."""
+
+    brands: tuple[str, ...]  # the brands this rule watches (its ``brands`` or every brand)
+    sources: tuple[str, ...]  # names of the enabled sources of config.yaml
+    tz: ZoneInfo  # the team's timezone, for dates in summaries
+
+
+class RuleType(ABC):
+    """Base of every rule type.
+
+    Contract for subclasses:
+    - ``type_name``: the ``type:`` value in config.yaml; ``config_model``: its options (validated
+      at load, unknown keys rejected);
+    - ``episodic``: True when a match has a start and an end (spikes, drops, silences): the engine
+      then escalates while it grows and sends a "back to normal" notice when it ends. False for
+      event rules (keywords, influential authors): each new mention is news, grouped per cool-down;
+    - ``evaluate(queries, now)``: read counts through ``queries`` (aggregations only, bounded by
+      ``now`` so a replay sees only the past) and return one ``Finding`` per key it watches.
+    """
+
+    type_name: ClassVar[str]
+    config_model: ClassVar[type]
+    episodic: ClassVar[bool] = True
+    label: ClassVar[str] = ""  # short French name of the type, for email subjects
+
+    def __init__(self, config: Rule, context: RuleContext) -> None:
+        if not isinstance(config, self.config_model):
+            raise TypeError(f"{type(self).__name__} needs a {self.config_model.__name__}")
+        self.config = config
+        self.context = context
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @abstractmethod
+    def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
+        """One finding per watched key at ``now``."""

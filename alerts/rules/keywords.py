@@ -1,0 +1,118 @@
+"""``crisis_keywords``: a mention of the brand with a crisis word (arnaque, boycott, rappel produit…).
+
+Options (``CrisisKeywordsRule``): ``keywords`` (words or phrases), ``window`` (how far back new
+matches are looked for), ``min_count`` (new matches needed). Inputs: the ids of matching mentions
+(bounded ``top_hits``). Matching ignores case and accents and accepts a French elision and a
+plural ("l'arnaque", "Arnaques", "scandâle" match "arnaque"/"scandale"), with core ES queries only:
+each word becomes a ``regexp`` on the analysed tokens, a phrase a ``span_near`` of them.
+A match says: "Cafés Lantier : 3 nouvelles mentions avec « rappel produit », « plainte »".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from alerts import wording
+from alerts.queries import AlertQueries, published_between
+from alerts.rules.base import Finding, RuleType
+from core.config.alerts import CrisisKeywordsRule
+
+FIELDS = ("text", "title")
+# Letters a French writer may or may not accent; each base letter matches all of its forms.
+_VARIANTS = {
+    "a": "aàâäáã",
+    "c": "cç",
+    "e": "eéèêë",
+    "i": "iîïíì",
+    "o": "oôöóòõ",
+    "u": "uùûüú",
+    "y": "yÿý",
+    "n": "nñ",
+}
+_ELISION = "([a-z]{1,2}['’])?"  # l'arnaque, d’escroquerie, qu'arnaque
+
+
+def fold(text: str) -> str:
+    """Lower case without accents."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def keyword_tokens(keyword: str) -> list[str]:
+    """The words of a keyword as the standard analyzer splits them, folded."""
+    return [token for token in re.split(r"[^\w]+", fold(keyword)) if token]
+
+
+def token_regexp(token: str) -> str:
+    """Lucene regexp matching ``token`` whatever its accents, with an elision and a plural."""
+    body = "".join(f"[{_VARIANTS[ch]}]" if ch in _VARIANTS else re.escape(ch) for ch in token)
+    return f"{_ELISION}{body}(s|x)?"
+
+
+def keyword_clause(keyword: str) -> dict[str, Any]:
+    """Query matching ``keyword`` as a word or a phrase in the title or the text."""
+    tokens = keyword_tokens(keyword)
+    per_field = []
+    for field in FIELDS:
+        if len(tokens) == 1:
+            per_field.append({"regexp": {field: {"value": token_regexp(tokens[0])}}})
+        else:
+            per_field.append(
+                {
+                    "span_near": {
+                        "clauses": [
+                            {"span_multi": {"match": {"regexp": {field: {"value": token_regexp(t)}}}}}
+                            for t in tokens
+                        ],
+                        "slop": 0,
+                        "in_order": True,
+                    }
+                }
+            )
+    return {"bool": {"should": per_field, "minimum_should_match": 1}}
+
+
+def keywords_clause(keywords: list[str]) -> dict[str, Any]:
+    return {"bool": {"should": [keyword_clause(k) for k in keywords], "minimum_should_match": 1}}
+
+
+class CrisisKeywords(RuleType):
+    """Immediate alert on crisis words; each mention is reported once."""
+
+    type_name = "crisis_keywords"
+    config_model = CrisisKeywordsRule
+    episodic = False
+    label = "mots de crise"
+    config: CrisisKeywordsRule
+
+    def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
+        start = now - self.config.window
+        clause = keywords_clause(self.config.keywords)
+        matches = queries.matching_mentions(self.context.brands, lambda _brand: clause, start, now)
+        window = published_between(start, now)
+        quoted = ", ".join(f"« {k} »" for k in self.config.keywords[:6])
+        findings = []
+        for brand in self.context.brands:
+            found = matches.get(brand, {})
+            findings.append(
+                Finding(
+                    key=brand,
+                    brand=brand,
+                    status="firing" if found else "normal",
+                    summary=(
+                        f"{brand} : {wording.plural(len(found), 'mention')} avec un mot de crise "
+                        f"({quoted}) sur {wording.duration(self.config.window)}"
+                    ),
+                    severity=float(len(found)),
+                    window_start=start,
+                    window_end=now,
+                    figures={"matching": len(found), "keywords": list(self.config.keywords)},
+                    evidence={"bool": {"filter": [{"term": {"brands": brand}}, clause, window]}},
+                    kql=f'brands:"{brand}" and (' + " or ".join(f'"{k}"' for k in self.config.keywords) + ")",
+                    mentions=found,
+                )
+            )
+        return findings

@@ -1,0 +1,64 @@
+"""``source_silent``: a source that yielded nothing for a while; its scraper may be broken.
+
+Options (``SourceSilentRule``): ``silent_for``, ``sources`` (names; empty = every enabled source).
+Inputs: the latest ``first_seen_at`` per ``source.name`` (one ``terms`` + ``max`` aggregation).
+A source that never yielded anything is not judged here (nothing says when it should have).
+A match says: "Source forum-velora : aucune nouvelle mention depuis 30 h (dernière le 19/11 à 08h12)".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from alerts import wording
+from alerts.queries import AlertQueries
+from alerts.rules.base import Finding, RuleType, Status
+from core.config.alerts import SourceSilentRule
+
+
+class SourceSilent(RuleType):
+    """One key per source; back to normal as soon as it yields again."""
+
+    type_name = "source_silent"
+    config_model = SourceSilentRule
+    label = "source muette"
+    config: SourceSilentRule
+
+    def watched(self) -> list[str]:
+        return list(self.config.sources) or list(self.context.sources)
+
+    def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
+        last_seen = queries.sources_last_seen(self.watched(), now)
+        findings = []
+        for source, last in sorted(last_seen.items()):
+            status: Status
+            if last is None:
+                status = "learning"
+                summary = f"Source {source} : aucune mention indexée pour l'instant"
+                silence = 0.0
+            else:
+                gap = now - last
+                silence = gap.total_seconds() / 3600
+                status = "firing" if gap >= self.config.silent_for else "normal"
+                summary = (
+                    f"Source {source} : aucune nouvelle mention depuis {wording.age(gap)} "
+                    f"(dernière le {wording.local_time(last, self.context.tz)})"
+                )
+            findings.append(
+                Finding(
+                    key=source,
+                    brand=None,
+                    status=status,
+                    summary=summary,
+                    severity=round(silence, 2),
+                    window_start=now - self.config.silent_for,
+                    window_end=now,
+                    figures={
+                        "last_seen": last.isoformat() if last else None,
+                        "silent_hours": round(silence, 1),
+                        "silent_for_hours": self.config.silent_for.total_seconds() / 3600,
+                    },
+                    kql=f'source.name:"{source}"',
+                )
+            )
+        return findings

@@ -1,0 +1,1 @@
+"""Feed polling (RSS/Atom with feedparser)."""

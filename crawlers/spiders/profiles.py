@@ -1,0 +1,232 @@
+"""Site profiles: where posts, authors, dates and links are on a site's pages.
+
+A ``Profile`` has page-level selectors (links to follow, thread title) and one or more
+``PostRule``s (a page may hold several kinds of posts: a WordPress article and its comments).
+Known forum and blog engines come as presets; a ``profile:`` in config.yaml overrides a preset's
+selectors field by field, or describes a site from scratch. Selectors are CSS, or XPath when
+prefixed ``xpath:``; several may be given separated by `` || `` and the first that finds
+something wins. ``@attr`` on a per-post selector reads an attribute of the post element itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+from core.config.sources import SiteProfile, SiteSource
+from core.errors import VeilleError
+
+
+@dataclass(frozen=True)
+class PostRule:
+    post: str
+    anchor: str | None = None  # gives the post's anchor id ("p123", "comment-45")
+    link: str | None = None  # the post's permalink, when the page shows one
+    author: str | None = None
+    author_url: str | None = None
+    author_posts: str | None = None
+    date: str | None = None
+    text: str | None = None
+    title: str | None = None
+    rating: str | None = None
+    # An article body is one "post" without an anchor: its id is the page URL itself.
+    whole_page: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    thread_list: str | None = None
+    next_page: str | None = None
+    thread_title: str | None = None
+    rules: tuple[PostRule, ...] = field(default_factory=tuple)
+    structured_reviews: bool = False  # also read schema.org Review items (JSON-LD, microdata)
+
+
+PRESETS: dict[str, Profile] = {
+    "phpbb": Profile(
+        thread_list="a.forumtitle::attr(href) || a.topictitle::attr(href)",
+        next_page="li.arrow.next a::attr(href) || a[rel=next]::attr(href)",
+        thread_title="h2.topic-title a::text || h2.topic-title::text || h3.first a::text",
+        rules=(
+            PostRule(
+                post="div.post",
+                anchor="@id",
+                link="p.author a[href*='#p']::attr(href)",
+                author=(
+                    "p.author a.username::text || p.author strong a::text || dl.postprofile a.username::text"
+                ),
+                author_url="p.author a.username::attr(href) || dl.postprofile a.username::attr(href)",
+                author_posts="dd.profile-posts a::text || dd.profile-posts::text",
+                date="p.author time::attr(datetime) || p.author::text",
+                text="div.content",
+                title="h3 a::text",
+            ),
+        ),
+    ),
+    "xenforo": Profile(
+        thread_list="div.node-title a::attr(href) || div.structItem-title a::attr(href)",
+        next_page="a.pageNav-jump--next::attr(href)",
+        thread_title="h1.p-title-value::text",
+        rules=(
+            PostRule(
+                post="article.message--post",
+                anchor="@data-content || @id",
+                link="ul.message-attribution-main a::attr(href) || a.u-concealed::attr(href)",
+                author="@data-author || h4.message-name a::text",
+                author_url="h4.message-name a::attr(href)",
+                author_posts="dl.pairs--justified:contains('Messages') dd::text",
+                date="time.u-dt::attr(datetime) || time::attr(data-time)",
+                text="div.message-body div.bbWrapper",
+            ),
+        ),
+    ),
+    "vbulletin": Profile(
+        thread_list="a.title::attr(href) || h2.forumtitle a::attr(href)",
+        next_page="a[rel=next]::attr(href)",
+        thread_title="span.threadtitle a::text || h1::text",
+        rules=(
+            PostRule(
+                post="li.postcontainer || li.postbitlegacy",
+                anchor="@id",
+                link="a.postcounter::attr(href)",
+                author="a.username strong::text || a.username::text",
+                author_url="a.username::attr(href)",
+                author_posts="dl.userstats dd::text",
+                date="span.date",
+                text="div.content blockquote.postcontent || div.content",
+                title="h2.title::text",
+            ),
+        ),
+    ),
+    "discourse": Profile(
+        thread_list="a.title.raw-link::attr(href) || a.title::attr(href)",
+        next_page="a[rel=next]::attr(href)",
+        thread_title="h1 a::text || h1::text",
+        rules=(
+            PostRule(
+                post="div.topic-body.crawler-post || div[itemprop=comment]",
+                anchor="@id",
+                author="span[itemprop=author] span[itemprop=name]::text || span.creator a span::text",
+                author_url="span.creator a::attr(href)",
+                date=(
+                    "time[itemprop=datePublished]::attr(datetime)"
+                    " || span.crawler-post-infos time::attr(datetime)"
+                ),
+                text="div.post[itemprop=text] || div.post[itemprop=articleBody] || div.post",
+            ),
+        ),
+    ),
+    "wordpress": Profile(
+        thread_list="h2.entry-title a::attr(href) || h3.entry-title a::attr(href)",
+        next_page=(
+            "a.next.page-numbers::attr(href) || div.nav-previous a::attr(href) || a[rel=next]::attr(href)"
+        ),
+        thread_title="h1.entry-title::text",
+        rules=(
+            PostRule(
+                post="article.type-post",
+                whole_page=True,
+                author="span.author a::text || a[rel=author]::text",
+                author_url="span.author a::attr(href) || a[rel=author]::attr(href)",
+                date="time.entry-date::attr(datetime) || time::attr(datetime)",
+                text="div.entry-content",
+                title="h1.entry-title::text",
+            ),
+            PostRule(
+                post="article.comment-body || div.comment-body",
+                anchor="@id",
+                link="div.comment-metadata a::attr(href) || div.comment-meta a::attr(href)",
+                author="b.fn a::text || b.fn::text || cite.fn a::text || cite.fn::text",
+                author_url="b.fn a::attr(href) || cite.fn a::attr(href)",
+                date=(
+                    "div.comment-metadata time::attr(datetime) || div.comment-metadata a::text"
+                    " || div.comment-meta a::text"
+                ),
+                text="div.comment-content || div.comment-text",
+            ),
+        ),
+    ),
+    # Review sites: the reviews come from schema.org data; list and pagination selectors are site
+    # specific, so a profile usually adds them (see config.yaml).
+    "schema_org": Profile(
+        thread_list="a[itemprop=url]::attr(href)",
+        next_page="a[rel=next]::attr(href) || link[rel=next]::attr(href)",
+        structured_reviews=True,
+    ),
+}
+
+_PAGE_FIELDS = ("thread_list", "next_page", "thread_title")
+# SiteProfile field -> PostRule field
+_POST_FIELDS = {
+    "post": "post",
+    "post_anchor": "anchor",
+    "post_link": "link",
+    "post_author": "author",
+    "post_author_url": "author_url",
+    "author_posts": "author_posts",
+    "post_date": "date",
+    "post_text": "text",
+    "post_title": "title",
+    "post_rating": "rating",
+}
+
+
+def build_profile(site: SiteSource) -> Profile:
+    """The preset (if any) with the site's ``profile`` fields laid over it.
+
+    Post-level fields of ``profile`` apply to the preset's first rule (its main kind of post);
+    with no preset, they make the only rule.
+    """
+    base = PRESETS[site.preset] if site.preset else Profile()
+    custom: SiteProfile = site.profile
+    page = {name: getattr(custom, name) or getattr(base, name) for name in _PAGE_FIELDS}
+    overrides = {
+        rule_field: getattr(custom, profile_field)
+        for profile_field, rule_field in _POST_FIELDS.items()
+        if profile_field in SiteProfile.model_fields and getattr(custom, profile_field)
+    }
+    rules = list(base.rules)
+    if overrides:
+        if rules:
+            rules[0] = replace(rules[0], **overrides)
+        elif "post" in overrides:
+            rules = [PostRule(**overrides)]
+    return Profile(**page, rules=tuple(rules), structured_reviews=base.structured_reviews)
+
+
+class ProfileError(VeilleError):
+    """A selector of a site profile is not valid CSS / XPath; names the source and the field."""
+
+    exit_code = 2
+
+
+def selector_error(spec: str) -> str | None:
+    """Why ``spec`` (``a || b``, ``xpath:...``, ``@attr``) cannot be used, or None."""
+    from cssselect import SelectorError
+    from lxml.etree import XPath, XPathSyntaxError
+    from parsel.csstranslator import HTMLTranslator
+
+    for alternative in spec.split(" || "):
+        query = alternative.strip()
+        try:
+            if query.startswith("xpath:"):
+                XPath(query[6:])
+            elif query.startswith("@"):
+                if not query[1:].replace("-", "").replace("_", "").isalnum():
+                    return f"{query!r} is not an attribute name"
+            else:
+                HTMLTranslator().css_to_xpath(query)
+        except (SelectorError, XPathSyntaxError) as exc:
+            return f"{query!r}: {exc}"
+    return None
+
+
+def check_profile(name: str, profile: Profile) -> None:
+    """Raise ``ProfileError`` on the first invalid selector of ``profile``."""
+    specs = {name_: getattr(profile, name_) for name_ in _PAGE_FIELDS}
+    for index, rule in enumerate(profile.rules):
+        specs.update(
+            {f"rules[{index}].{f.name}": getattr(rule, f.name) for f in fields(PostRule) if f.type != "bool"}
+        )
+    for where, spec in specs.items():
+        if isinstance(spec, str) and (problem := selector_error(spec)) is not None:
+            raise ProfileError(f"source {name!r}: profile selector {where} is invalid: {problem}")

@@ -1,0 +1,154 @@
+"""The one spider for forums, blogs and review sites, driven by the source's profile.
+
+From the start URLs it follows the profile's thread/article/product links and next-page links,
+within the source's domains and up to ``max_pages`` pages, and yields one Mention per post,
+comment or review found (``extract.py`` and ``structured.py`` do the reading). Every failed
+request is recorded in ``self.summary`` with the source name, the URL and a readable reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import scrapy
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from core.config.sources import SiteSource
+from core.mention import Mention
+from crawlers.spiders.extract import PageContext, PageResult, extract_posts, page_links
+from crawlers.spiders.middlewares import RedirectRefused, host_allowed
+from crawlers.spiders.profiles import build_profile
+from crawlers.spiders.structured import extract_reviews
+from crawlers.summary import SourceSummary
+
+logger = logging.getLogger(__name__)
+
+
+class SiteSpider(scrapy.Spider):
+    name = "veille-site"
+
+    def __init__(
+        self, source: SiteSource, kind: str, tz: str, timeout: float, max_size: int, **kwargs: Any
+    ) -> None:
+        super().__init__(name=source.name, **kwargs)
+        self.source = source
+        self.kind = kind
+        self.tz = ZoneInfo(tz)
+        self.timeout = timeout
+        self.max_size = max_size
+        self.profile = build_profile(source)
+        self.allowed_domains = source.allowed_domains or sorted(
+            {urlsplit(str(url)).hostname or "" for url in source.start_urls}
+        )
+        self.summary = SourceSummary(source.name, kind)
+        self.requested: set[str] = set()
+        self.undated = 0
+        self._problems: set[str] = set()
+        self._started = time.monotonic()
+
+    # -- requests ------------------------------------------------------------------------------
+    def _request(self, url: str, thread_url: str | None) -> scrapy.Request | None:
+        if url in self.requested:
+            return None
+        if not host_allowed(urlsplit(url).hostname, self.allowed_domains):
+            self.summary.skipped += 1
+            logger.debug("%s: off-site link not followed: %s", self.name, url)
+            return None
+        if len(self.requested) >= self.source.max_pages:
+            self.summary.skipped += 1
+            return None
+        self.requested.add(url)
+        meta = {"thread_url": thread_url, "download_timeout": self.timeout}
+        return scrapy.Request(url, callback=self.parse_page, errback=self.failed, meta=meta)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        self._started = time.monotonic()
+        for url in self.source.start_urls:
+            request = self._request(str(url), None)
+            if request is not None:
+                yield request
+
+    # -- pages ---------------------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Mention | scrapy.Request]:
+        self.summary.fetched += 1
+        if not isinstance(response, TextResponse):
+            self.summary.error(response.url, f"not an HTML page ({response.headers.get('Content-Type')!r})")
+            return
+        thread_url = response.meta.get("thread_url") or response.url
+        ctx = PageContext(
+            source=self.source.name,
+            kind=self.kind,
+            tz=self.tz,
+            now=datetime.now(UTC),
+            language=self.source.language,
+            thread_url=thread_url,
+        )
+        result = extract_posts(response.selector, response.url, self.profile, ctx)
+        if self.profile.structured_reviews:
+            _merge(result, extract_reviews(response.text, response.url, ctx))
+        self.undated += result.undated
+        for problem in result.problems:
+            if problem not in self._problems:
+                self._problems.add(problem)
+                self.summary.error(response.url, problem)
+        self.summary.items += len(result.mentions)
+        yield from result.mentions
+        threads, next_pages = page_links(response.selector, response.url, self.profile)
+        for url in threads:
+            if (request := self._request(url, url)) is not None:
+                yield request
+        for url in next_pages:
+            if (request := self._request(url, thread_url)) is not None:
+                yield request
+
+    def failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        first_url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if failure.check(RedirectRefused):
+            self.summary.error(first_url, failure.value.reason)
+            return
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.summary.skipped += 1
+            logger.info("%s: %s is disallowed by robots.txt, not fetched", self.name, request.url)
+            return
+        self.summary.error(first_url, describe_failure(failure, self.timeout, self.max_size))
+
+    def closed(self, reason: str) -> None:
+        self.summary.seconds = round(time.monotonic() - self._started, 3)
+        if self.undated:
+            logger.warning(
+                "%s: %d post(s) without a readable date; first-seen time used", self.name, self.undated
+            )
+
+
+def describe_failure(failure: Failure, timeout: float, max_size: int) -> str:
+    """A few words for a failed request: what a user needs to understand the error line."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+        return f"timed out after {timeout:g}s"
+    if failure.check(DownloadCancelledError):
+        return f"page larger than the {max_size}-byte download cap, dropped"
+    if failure.check(IgnoreRequest):
+        text = str(failure.value)
+        if "redirections" in text:
+            return "too many redirects (redirect loop?)"
+        return f"request dropped: {text}"
+    return f"{type(failure.value).__name__}: {failure.value}"
+
+
+def _merge(into: PageResult, other: PageResult) -> None:
+    known = {m.id for m in into.mentions}
+    into.mentions.extend(m for m in other.mentions if m.id not in known)
+    into.problems.extend(other.problems)
+    into.undated += other.undated

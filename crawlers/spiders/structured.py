@@ -1,0 +1,124 @@
+"""Reviews from schema.org data in a page (JSON-LD and microdata, read with extruct).
+
+Each ``Review`` item becomes one Mention: its ``url``/``@id`` when it has one, else the page URL
+with a stable ``review-<hash>`` anchor; rating from ``reviewRating``; title prefixed with the
+reviewed product and its brand (a review of "VeloBox Pro (Velora)" is about Velora even when
+its text only says "la box").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import warnings
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from pydantic import ValidationError
+
+from core.mention import Author, Mention, Rating, Source, SourceKind
+from crawlers.dates import parse_date
+from crawlers.spiders.extract import PageContext, PageResult, normalise_anchor, stable_post_url
+from crawlers.text import html_to_text
+
+logger = logging.getLogger(__name__)
+
+
+def _types(item: dict[str, Any]) -> set[str]:
+    value = item.get("@type", [])
+    values = value if isinstance(value, list) else [value]
+    return {str(v).rsplit("/", 1)[-1] for v in values}
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return str(value).strip() if value else None
+
+
+def _walk(node: Any, product: str | None = None) -> Iterator[tuple[dict[str, Any], str | None]]:
+    """(review item, reviewed product label) for every Review nested anywhere in ``node``."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(item, product)
+        return
+    if not isinstance(node, dict):
+        return
+    types = _types(node)
+    if "Review" in types:
+        reviewed = _name(node.get("itemReviewed")) or product
+        yield node, reviewed
+        return
+    if types & {"Product", "Organization", "LocalBusiness", "Service", "SoftwareApplication"}:
+        name, brand = _name(node.get("name")), _name(node.get("brand"))
+        product = name if not brand or (name and brand.lower() in name.lower()) else f"{name} ({brand})"
+    for key, value in node.items():
+        if not key.startswith("@"):
+            yield from _walk(value, product)
+
+
+def _rating(value: Any) -> Rating | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        raw = float(str(value.get("ratingValue")).replace(",", "."))
+        best = float(value.get("bestRating") or 5)
+        worst = float(value.get("worstRating") or (0 if raw == 0 else 1))
+        return Rating(value=raw, best=best, worst=worst)
+    except (TypeError, ValueError, ValidationError):
+        return None
+
+
+def schema_items(html: str, page_url: str) -> list[dict[str, Any]]:
+    import extruct
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # extruct's RDF dependencies warn on import and use
+        data = extruct.extract(html, base_url=page_url, syntaxes=["json-ld", "microdata"], uniform=True)
+    return [*data.get("json-ld", []), *data.get("microdata", [])]
+
+
+def extract_reviews(html: str, page_url: str, ctx: PageContext) -> PageResult:
+    """One Mention per schema.org Review on the page."""
+    result = PageResult()
+    try:
+        items = schema_items(html, page_url)
+    except Exception as exc:  # extruct surfaces lxml/json errors of broken markup as-is
+        result.problems.append(f"schema.org data unreadable: {exc}")
+        return result
+    for review, product in _walk(items):
+        text = html_to_text(str(review.get("reviewBody") or review.get("description") or ""))
+        if not text:
+            continue
+        link = review.get("url") or review.get("@id") or ""
+        link = urljoin(page_url, str(link)) if link else ""
+        anchor = normalise_anchor(urlsplit(link).fragment) if link.startswith("http") else None
+        if not anchor:
+            digest = hashlib.sha256(f"{_name(review.get('author'))}|{text}".encode()).hexdigest()[:12]
+            anchor = f"review-{digest}"
+        published = parse_date(str(review.get("datePublished") or ""), tz=ctx.tz, now=ctx.now)
+        if published is None:
+            result.undated += 1
+        headline = _name(review.get("name"))
+        title = " : ".join(part for part in (product, headline) if part) or None
+        try:
+            result.mentions.append(
+                Mention(
+                    url=stable_post_url(link or None, page_url, ctx.thread_url, anchor),
+                    anchor=anchor,
+                    thread_url=urldefrag(ctx.thread_url or page_url)[0],
+                    source=Source(kind=SourceKind(ctx.kind), name=ctx.source),
+                    title=title,
+                    text=text,
+                    author=Author(name=_name(review.get("author"))),
+                    rating=_rating(review.get("reviewRating")),
+                    published_at=published or ctx.now,
+                    first_seen_at=ctx.now,
+                )
+            )
+        except (ValueError, ValidationError) as exc:
+            result.problems.append(f"a review could not be read: {str(exc).splitlines()[0]}")
+    return result

@@ -1,0 +1,154 @@
+"""Collection state kept across runs in one SQLite file under ``state_dir``.
+
+Two tables: ``feed_http`` (ETag / Last-Modified per feed, for conditional GETs) and ``seen``
+(per source: item key -> content hash, so a re-crawl yields only new or edited items). Items are
+marked seen only after they reached the spool, so a crash in between re-yields them (the spool and
+the deterministic mention id absorb the repeat); nothing is lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import VeilleError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feed_http (
+    source TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT, checked_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS seen (
+    source TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, seen_at REAL NOT NULL,
+    PRIMARY KEY (source, key)
+);
+CREATE INDEX IF NOT EXISTS seen_age ON seen(source, seen_at);
+"""
+
+# Per source, how many seen keys are kept (oldest forgotten first). A feed shows a few dozen
+# entries; a forum crawl a few thousand posts: the bound only has to exceed what one run shows.
+DEFAULT_KEEP = 20_000
+
+
+class StateError(VeilleError):
+    """The collection state file cannot be opened or written."""
+
+
+@dataclass(frozen=True)
+class HttpState:
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+class StateStore:
+    """Seen items and feed validators. One object per thread/process; safe across processes."""
+
+    def __init__(self, path: str | Path, *, keep: int = DEFAULT_KEEP) -> None:
+        self.path = Path(path)
+        self.keep = keep
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise StateError(f"cannot open collection state {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StateError(f"collection state {self.path}: {exc}") from exc
+
+    # -- feed validators -----------------------------------------------------------------------
+    def http_state(self, source: str, url: str) -> HttpState | None:
+        """Validators saved for ``source``; None if never fetched or if its URL changed since."""
+        row = self._db.execute(
+            "SELECT url, etag, last_modified FROM feed_http WHERE source = ?", (source,)
+        ).fetchone()
+        if row is None or row[0] != url:
+            return None
+        return HttpState(*row)
+
+    def save_http_state(self, source: str, state: HttpState) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO feed_http(source, url, etag, last_modified, checked_at) "
+                "VALUES (?,?,?,?,?)",
+                (source, state.url, state.etag, state.last_modified, time.time()),
+            )
+
+    def commit_feeds(self, updates: Iterable[tuple[str, Iterable[str], HttpState]]) -> None:
+        """For each (feed, new entry ids, validators): mark the ids seen and save the validators,
+        all in one transaction."""
+        now = time.time()
+        with self._tx() as db:
+            for source, keys, validators in updates:
+                db.executemany(
+                    "INSERT OR REPLACE INTO seen(source, key, hash, seen_at) VALUES (?,?,?,?)",
+                    [(source, key, "", now) for key in keys],
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO feed_http(source, url, etag, last_modified, checked_at) "
+                    "VALUES (?,?,?,?,?)",
+                    (source, validators.url, validators.etag, validators.last_modified, now),
+                )
+                self._prune(db, source)
+
+    # -- seen items ----------------------------------------------------------------------------
+    def unseen(self, source: str, items: dict[str, str]) -> set[str]:
+        """Keys of ``items`` (key -> content hash) that are new or whose hash changed."""
+        if not items:
+            return set()
+        known: dict[str, str] = {}
+        keys = list(items)
+        for chunk in range(0, len(keys), 500):
+            part = keys[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            known.update(
+                self._db.execute(
+                    f"SELECT key, hash FROM seen WHERE source = ? AND key IN ({marks})", (source, *part)
+                ).fetchall()
+            )
+        return {key for key, digest in items.items() if known.get(key) != digest}
+
+    def mark_seen(self, source: str, items: Iterable[tuple[str, str]]) -> None:
+        now = time.time()
+        rows = [(source, key, digest, now) for key, digest in items]
+        if not rows:
+            return
+        with self._tx() as db:
+            db.executemany("INSERT OR REPLACE INTO seen(source, key, hash, seen_at) VALUES (?,?,?,?)", rows)
+            self._prune(db, source)
+
+    def _prune(self, db: sqlite3.Connection, source: str) -> None:
+        count = db.execute("SELECT COUNT(*) FROM seen WHERE source = ?", (source,)).fetchone()[0]
+        if count > self.keep:
+            db.execute(
+                "DELETE FROM seen WHERE source = ? AND key IN (SELECT key FROM seen WHERE source = ? "
+                "ORDER BY seen_at LIMIT ?)",
+                (source, source, count - self.keep),
+            )
+
+    def seen_count(self, source: str) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM seen WHERE source = ?", (source,)).fetchone()[0]

@@ -1,0 +1,91 @@
+"""``veille poll``, ``veille crawl`` (collect once, print a per-source summary) and ``veille demo-sites``.
+
+Mentions found go to the spool; a source that fails is reported on its own line and the others
+carry on. The exit code is 0 when the run completed, even if some sources failed (their errors
+are printed): failures of one source are not failures of the run.
+"""
+
+from __future__ import annotations
+
+import click
+
+# Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
+from crawlers.crawl import crawl_sites
+from crawlers.feeds.poller import poll_feeds
+from crawlers.summary import SourceSummary
+from veille.commands.common import loaded_config
+
+COLUMNS = ("source", "kind", "fetched", "304", "items", "new", "matched", "skipped", "errors")
+
+
+def format_summary(summaries: list[SourceSummary]) -> str:
+    """The summary table, then one line per error (each names the source and the URL)."""
+    if not summaries:
+        return "no source to run (none configured or all disabled)"
+    rows = [
+        (s.source, s.kind, s.fetched, s.not_modified, s.items, s.new, s.matched, s.skipped, len(s.errors))
+        for s in summaries
+    ]
+    total = ("total", "", *(sum(int(row[i]) for row in rows) for i in range(2, len(COLUMNS))))
+    table = [COLUMNS, *rows, total]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(COLUMNS))]
+
+    def line(row: tuple[object, ...]) -> str:
+        cells = [
+            str(v).ljust(w) if i < 2 else str(v).rjust(w)
+            for i, (v, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    out = [line(table[0]), "  ".join("-" * w for w in widths), *(line(r) for r in rows), line(total)]
+    errors = [error for s in summaries for error in s.errors]
+    if errors:
+        out += ["", f"{len(errors)} error(s):", *(f"  {e}" for e in errors)]
+    return "\n".join(out)
+
+
+@click.command("poll")
+@click.option("--source", "source", default=None, metavar="NAME", help="poll only this feed")
+@click.pass_context
+def poll(ctx: click.Context, source: str | None) -> None:
+    """Poll the feeds once; new entries that name a brand go to the spool."""
+    click.echo(format_summary(poll_feeds(loaded_config(ctx), source)))
+
+
+@click.command("crawl")
+@click.option("--source", "source", default=None, metavar="NAME", help="crawl only this site")
+@click.pass_context
+def crawl(ctx: click.Context, source: str | None) -> None:
+    """Crawl the forums, blogs and review sites once (new or edited posts go to the spool)."""
+    click.echo(format_summary(crawl_sites(loaded_config(ctx), source)))
+
+
+@click.command("demo-sites")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--seed", default=7, show_default=True, help="same seed, same story")
+def demo_sites(port: int, host: str, seed: int) -> None:
+    """Serve the demo web (forum, blog, reviews, news feeds) in the foreground; Ctrl-C stops it."""
+    from veille.demo_web import DemoServer
+
+    try:
+        server = DemoServer(host, port, seed=seed)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    base = server.base_url
+    click.echo(
+        f"Demo web on {base}/ : forum {base}/forum/ - blog {base}/blog/ - reviews {base}/avis/ - "
+        f"news {base}/news/ (RSS {base}/news/rss.xml). Ctrl-C to stop."
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(poll)
+    cli.add_command(crawl)
+    cli.add_command(demo_sites)
