@@ -92,6 +92,13 @@ class Indexer:
             self.es.indices.refresh(index=self.names.alias)
         return report
 
+    def make_visible(self) -> None:
+        """Make everything indexed so far visible to searches (best effort: ES may be gone)."""
+        try:
+            self.es.indices.refresh(index=self.names.alias, ignore_unavailable=True)
+        except (elastic_transport.TransportError, ApiError) as exc:
+            logger.warning("could not refresh %s: %s", self.names.alias, exc)
+
     # -- internals -----------------------------------------------------------------------------
     def _index_window(self, pending: dict[str, Mention]) -> IndexReport:
         report = IndexReport()

@@ -9,12 +9,13 @@ sentiment falls back to its overall label.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
 from index.names import IndexNames
+from index.stopwords import STOPWORDS
 
 TEXT_FIELDS = ("title^2", "text", "snippet")
 
@@ -120,7 +121,11 @@ class MentionQueries:
                     "field": "published_at",
                     "fixed_interval": interval,
                     "min_doc_count": 0,
-                    "extended_bounds": {"min": start.isoformat(), "max": end.isoformat()},
+                    # The last bucket is the one ending at ``end`` (``until`` excludes ``end``).
+                    "extended_bounds": {
+                        "min": start.isoformat(),
+                        "max": (end - timedelta(milliseconds=1)).isoformat(),
+                    },
                     "offset": _offset(start, interval),
                 },
             }
@@ -181,7 +186,12 @@ class MentionQueries:
                     "sampler": {"shard_size": 500},
                     "aggs": {
                         "terms": {
-                            "significant_text": {"field": "text", "size": size, "filter_duplicate_text": True}
+                            "significant_text": {
+                                "field": "text",
+                                "size": size,
+                                "filter_duplicate_text": True,
+                                "exclude": sorted(STOPWORDS),
+                            }
                         }
                     },
                 }

@@ -112,7 +112,7 @@ def free_port() -> int:
 def test_unavailable_cluster_names_the_url():
     url = f"http://127.0.0.1:{free_port()}"
     with Elasticsearch(url, request_timeout=2, max_retries=0) as es:
-        with pytest.raises(IndexUnavailable, match=rf"127\.0\.0\.1:\d+.*connection refused") as info:
+        with pytest.raises(IndexUnavailable, match=r"127\.0\.0\.1:\d+.*connection refused") as info:
             ensure_available(es)
         assert info.value.url == url
 
@@ -121,5 +121,5 @@ def test_indexer_gives_up_with_index_unavailable_after_retries(make_mention):
     url = f"http://127.0.0.1:{free_port()}"
     with Elasticsearch(url, request_timeout=2, max_retries=0) as es:
         indexer = Indexer(es, IndexNames("nowhere"), max_attempts=2, initial_backoff=0.01)
-        with pytest.raises(IndexUnavailable, match="127.0.0.1"):
+        with pytest.raises(IndexUnavailable, match=r"127\.0\.0\.1"):
             indexer.index([make_mention()])

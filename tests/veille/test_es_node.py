@@ -13,7 +13,9 @@ from veille.services.es_node import LocalNode
 
 
 def node_processes(port: int) -> list[str]:
-    out = subprocess.run(["ps", "-ww", "-eo", "pid,user,args"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ps", "-ww", "-eo", "pid,user,args"], capture_output=True, text=True, check=True
+    ).stdout
     return [line for line in out.splitlines() if "bin/java" in line and f"/node-{port}/" in line]
 
 

@@ -85,4 +85,7 @@ def process_spool(
             summary.rejected.update(report.failed)
             if on_batch is not None:
                 on_batch(len(batch))
+    if summary.indexed:
+        # Make the new mentions visible now: the alert check that follows must count them.
+        indexer.make_visible()
     return summary
