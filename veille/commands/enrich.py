@@ -25,10 +25,18 @@ FILE_BATCH = 256
 @click.argument("text", required=False)
 @click.option("--brand", "-b", help="brand (or any name) to score the sentiment towards")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="skip language detection")
-@click.option("--input", "input_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON lines of {text, lang?, brand?} to score")
-@click.option("--output", "output_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="where to write the scored lines (default: standard output)")
+@click.option(
+    "--input",
+    "input_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON lines of {text, lang?, brand?} to score",
+)
+@click.option(
+    "--output",
+    "output_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="where to write the scored lines (default: standard output)",
+)
 @click.pass_context
 def enrich_command(
     ctx: click.Context,
@@ -49,7 +57,9 @@ def enrich_command(
         _print_analysis(analyzer.analyze([item])[0], brand)
         return
     assert input_file is not None
-    brands = sorted({b for _, row, _ in _read_lines(input_file) if row and isinstance(b := row.get("brand"), str)})
+    brands = sorted(
+        {b for _, row, _ in _read_lines(input_file) if row and isinstance(b := row.get("brand"), str)}
+    )
     analyzer = Analyzer.from_config(config, brands)
     if output_file is None:
         bad, written = _score_file(analyzer, input_file, click.get_text_stream("stdout"), lang)

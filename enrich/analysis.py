@@ -1,0 +1,189 @@
+"""Stateless text analysis: language, sentiment (whole text and towards each brand), entities.
+
+``Analyzer.analyze`` takes a batch of ``TextItem`` and runs spaCy's ``nlp.pipe`` once per language;
+results do not depend on how items are batched. ``enrich.pipeline.Enricher`` adds the stateful
+parts (stories, author influence) on top, and ``veille enrich`` uses the Analyzer alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from core.config.nlp import Nlp
+from core.config.schema import Config
+from core.mention import BrandSentiment, Entity, Rating, Sentiment, SentimentLabel
+from enrich.language import OTHER, LanguageDetector
+from enrich.lexicon import FrenchLexicon
+from enrich.models import BRAND, PRODUCT, Catalog, Pipelines, load_pipelines
+from enrich.sentiment_en import EnglishSentiment
+from enrich.sentiment_fr import FrenchSentiment, normalize
+from enrich.targeting import brand_segments
+
+logger = logging.getLogger(__name__)
+
+MAX_CHARS = 100_000  # longer texts are cut: a post is never that long, a scraping accident is
+MAX_ENTITIES = 50
+# A star rating decides the label: >= 62.5% of the scale is positive, <= 37.5% negative (on 1-5:
+# 4 and 5 positive, 3 neutral, 1 and 2 negative).
+RATING_POSITIVE, RATING_NEGATIVE = 0.625, 0.375
+
+
+@dataclass(frozen=True)
+class TextItem:
+    text: str
+    lang: str | None = None  # known language (fr/en/other): skips detection
+    lang_hint: str | None = None  # the source's language, a prior for detection
+    brands: tuple[str, ...] = ()  # brands to score towards; default: the brands the text names
+    rating: Rating | None = None
+
+
+@dataclass
+class TextAnalysis:
+    lang: str
+    sentiment: Sentiment | None
+    brand_sentiments: list[BrandSentiment] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+
+
+def label_for(score: float, neutral_band: float) -> SentimentLabel:
+    if score >= neutral_band:
+        return "positive"
+    if score <= -neutral_band:
+        return "negative"
+    return "neutral"
+
+
+def rating_label(rating: Rating) -> SentimentLabel:
+    if rating.normalized >= RATING_POSITIVE:
+        return "positive"
+    if rating.normalized <= RATING_NEGATIVE:
+        return "negative"
+    return "neutral"
+
+
+class Analyzer:
+    """Models loaded once; ``analyze`` a batch of texts."""
+
+    def __init__(self, settings: Nlp, catalog: Catalog, pipelines: Pipelines) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.pipelines = pipelines
+        self.detector = LanguageDetector()
+        lexicon = FrenchLexicon.load(
+            lambda text: [t.text for t in pipelines.fr.make_doc(text)], pipelines.lemmatize
+        )
+        self.french = FrenchSentiment(lexicon)
+        self.english = EnglishSentiment()
+
+    @classmethod
+    def from_config(cls, config: Config, extra_brands: Iterable[str] = ()) -> Analyzer:
+        """``extra_brands``: names to tag and score towards besides the configured ones."""
+        catalog = Catalog.from_brands(config.brands, extra_brands)
+        return cls(config.nlp, catalog, load_pipelines(config.nlp, catalog))
+
+    def analyze(self, items: Sequence[TextItem]) -> list[TextAnalysis]:
+        texts = [item.text[:MAX_CHARS] for item in items]
+        langs = [
+            item.lang if item.lang in ("fr", "en", OTHER) else self.detector.detect(text, item.lang_hint)
+            for item, text in zip(items, texts, strict=True)
+        ]
+        docs: list[Doc | None] = [None] * len(items)
+        # Other languages go through the English pipeline: by default only the brand ruler runs
+        # there, and French NER on Spanish text tags noise.
+        for nlp, wanted in ((self.pipelines.fr, ("fr",)), (self.pipelines.en, ("en", OTHER))):
+            indices = [i for i, lang in enumerate(langs) if lang in wanted]
+            piped = nlp.pipe((texts[i] for i in indices), batch_size=self.settings.batch_size)
+            for i, doc in zip(indices, piped, strict=True):
+                docs[i] = doc
+        return [
+            self._analyze_doc(item, lang, doc)
+            for item, lang, doc in zip(items, langs, docs, strict=True)
+            if doc is not None
+        ]
+
+    def _analyze_doc(self, item: TextItem, lang: str, doc: Doc) -> TextAnalysis:
+        entities = self._entities(doc)
+        targets = list(item.brands) or self._named_brands(doc)
+        band = self.settings.neutral_band
+        if lang == "fr":
+            words = [token.text for token in doc]  # once per doc: Span iteration is slow
+            sums: dict[tuple[int, int], float] = {}  # a brand's sentences were scored for the text
+
+            def raw(span: Span) -> float:
+                key = (span.start, span.end)
+                if key not in sums:
+                    sums[key] = self.french.raw(words[span.start : span.end])
+                return sums[key]
+
+            model = self.french.model
+        elif lang == "en":
+            raw, model = self._raw_en, self.english.model
+        else:
+            return TextAnalysis(lang, self._rating_only(item.rating), [], entities)
+
+        sentence_sums = [raw(sent) for sent in doc.sents]  # long texts: VADER per sentence is 8x faster
+        score = round(normalize(sum(sentence_sums)), 4)
+        label = label_for(score, band)
+        brand_scores = []
+        for brand in targets:
+            segments = brand_segments(doc, brand, self._owner_of)
+            # No sentence names the brand (matched on a query term): the whole text speaks for it.
+            brand_score = round(normalize(sum(raw(s) for s in segments)), 4) if segments else score
+            brand_scores.append((brand, brand_score, label_for(brand_score, band)))
+        if item.rating is not None:
+            model, label = f"{model}+rating", rating_label(item.rating)
+            brand_scores = [(brand, value, label) for brand, value, _ in brand_scores]
+        return TextAnalysis(
+            lang=lang,
+            sentiment=Sentiment(label=label, score=score, model=model),
+            brand_sentiments=[
+                BrandSentiment(brand=b, label=lab, score=s, model=model) for b, s, lab in brand_scores
+            ],
+            entities=entities,
+        )
+
+    def _raw_en(self, span: Span) -> float:
+        return self.english.raw(span.text)
+
+    @staticmethod
+    def _rating_only(rating: Rating | None) -> Sentiment | None:
+        # Unsupported language: no text score, but a review's stars still say how it went.
+        if rating is None:
+            return None
+        return Sentiment(
+            label=rating_label(rating), score=round(2 * rating.normalized - 1, 4), model="rating"
+        )
+
+    def _owner_of(self, ent: Span) -> str | None:
+        if ent.ent_id_ and ent.ent_id_ in self.catalog.owner:
+            return self.catalog.owner[ent.ent_id_]
+        # An organisation NER found but nobody configured is still "someone else" in a sentence.
+        return f"ORG:{ent.text.lower()}" if ent.label_ == "ORG" else None
+
+    def _named_brands(self, doc: Doc) -> list[str]:
+        out: list[str] = []
+        for ent in doc.ents:
+            if ent.label_ in (BRAND, PRODUCT) and ent.ent_id_:
+                owner = self.catalog.owner.get(ent.ent_id_)
+                if owner and owner not in out and self.catalog.label.get(owner) == BRAND:
+                    out.append(owner)
+        return out
+
+    @staticmethod
+    def _entities(doc: Doc) -> list[Entity]:
+        seen: set[tuple[str, str]] = set()
+        out: list[Entity] = []
+        for ent in doc.ents:
+            canonical = ent.ent_id_ or None
+            key = (ent.label_, canonical or ent.text.lower())
+            if key in seen or not ent.text.strip():
+                continue
+            seen.add(key)
+            out.append(Entity(text=ent.text, label=ent.label_, canonical=canonical))
+            if len(out) >= MAX_ENTITIES:
+                break
+        return out

@@ -1,0 +1,118 @@
+"""The French sentiment lexicons shipped in ``enrich/data/`` and their look-up rules.
+
+``lexicon_fr.tsv`` (written for Veille) overrides ``lexicon_fr_seed.tsv`` (derived from the MIT
+vaderSentiment-fr lexicon); ``idioms_fr.tsv`` scores phrases, ``negated_fr.tsv`` gives the valence of
+words that only hurt when negated ("ne répond pas"). Keys are accent- and case-folded.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from enrich.text import fold
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# Seed entries weaker than this are mostly translation noise ("sous" 0.2, "nouveau" -0.2): ignored.
+SEED_MIN = 0.6
+
+
+def read_tsv(path: Path) -> list[list[str]]:
+    """Rows of a TSV file without its ``#`` comments and header line."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return [row for row in csv.reader(lines[1:], delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def _valences(path: Path, minimum: float = 0.0) -> dict[str, float]:
+    table: dict[str, float] = {}
+    for row in read_tsv(path):
+        key, value = fold(row[0].strip()), float(row[1])
+        if key and abs(value) >= minimum:
+            table.setdefault(key, value)
+    return table
+
+
+@dataclass
+class FrenchLexicon:
+    """Valences (VADER scale, -4..+4) and the rules to find one for a token."""
+
+    valence: dict[str, float]
+    seed: dict[str, float]
+    negated: dict[str, float]
+    idioms: dict[tuple[str, ...], float]
+    lemmatize: Callable[[str], str] = str
+    _cache: dict[str, float | None] = field(default_factory=dict, repr=False)
+    _negated_cache: dict[str, float | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def longest_idiom(self) -> int:
+        return max((len(k) for k in self.idioms), default=0)
+
+    @classmethod
+    def load(
+        cls,
+        tokenize: Callable[[str], list[str]],
+        lemmatize: Callable[[str], str] = str,
+        data_dir: Path = DATA_DIR,
+    ) -> FrenchLexicon:
+        """Read the shipped files; ``tokenize`` must split idioms the way texts are split."""
+        idioms = {
+            tuple(fold(t) for t in tokenize(row[0])): float(row[1])
+            for row in read_tsv(data_dir / "idioms_fr.tsv")
+        }
+        return cls(
+            valence=_valences(data_dir / "lexicon_fr.tsv"),
+            seed=_valences(data_dir / "lexicon_fr_seed.tsv", SEED_MIN),
+            negated=_valences(data_dir / "negated_fr.tsv"),
+            idioms=idioms,
+            lemmatize=lemmatize,
+        )
+
+    def lemma(self, lower: str) -> str:
+        return self.lemmatize(lower)
+
+    def lookup(self, lower: str) -> float | None:
+        """Valence of a lower-cased token, or None: own lexicon first (form, lemma, plural/feminine
+        stripped), then the seed (form, lemma). A 0 in the own lexicon stops the search."""
+        if lower in self._cache:
+            return self._cache[lower]
+        folded, lemma = fold(lower), fold(self.lemma(lower))
+        candidates = [folded, lemma, *_deinflect(folded)]
+        value: float | None = None
+        for key in candidates:
+            if key in self.valence:
+                value = self.valence[key]
+                break
+        else:
+            for key in (folded, lemma):
+                if key in self.seed:
+                    value = self.seed[key]
+                    break
+        if len(self._cache) < 200_000:
+            self._cache[lower] = value
+        return value
+
+    def negated_valence(self, lower: str) -> float | None:
+        if lower in self._negated_cache:
+            return self._negated_cache[lower]
+        folded = fold(lower)
+        # The lemma table often reads a verb form as a noun ("marche"): also try the -er infinitive.
+        value = next(
+            (self.negated[k] for k in (folded, fold(self.lemma(lower)), folded + "r") if k in self.negated),
+            None,
+        )
+        if len(self._negated_cache) < 200_000:
+            self._negated_cache[lower] = value
+        return value
+
+
+def _deinflect(word: str) -> list[str]:
+    """Masculine singular guesses for a French form the lemma table missed (``injoignables``)."""
+    out = []
+    for suffix in ("es", "s", "x", "e"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            out.append(word[: -len(suffix)])
+    return out

@@ -1,0 +1,142 @@
+"""Load the spaCy pipelines once per process, with only what enrichment needs running.
+
+French: the ``nlp.model_fr`` package with only ``ner`` enabled (tagger, parser and lemmatizer cost as
+much as NER and are not needed), a rule-based ``sentencizer``, and an ``entity_ruler`` before NER
+that always tags the configured brands, products and competitors with their canonical name. Lemmas
+come from the same package's lemma look-up table. English: ``nlp.model_en`` if one is configured and
+installed, else a blank English tokenizer with the sentencizer and the same ruler (no statistical
+English NER: ``en_core_web_sm`` is not published on PyPI under its own name, and the look-alikes
+there are third-party re-uploads).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from core.config.brands import Brand
+from core.config.nlp import Nlp
+from core.errors import ConfigError
+from enrich.text import fold
+
+logger = logging.getLogger(__name__)
+
+BRAND, PRODUCT, COMPETITOR = "BRAND", "PRODUCT", "COMPETITOR"
+
+
+@dataclass
+class Catalog:
+    """What the entity ruler tags: canonical name -> (label, the brand it speaks about)."""
+
+    terms: dict[str, list[str]] = field(default_factory=dict)  # canonical -> names as written
+    label: dict[str, str] = field(default_factory=dict)
+    owner: dict[str, str] = field(default_factory=dict)
+
+    def add(self, canonical: str, names: Iterable[str], label: str, owner: str) -> None:
+        if canonical in self.label and self.label[canonical] == BRAND:
+            return  # a configured brand stays a brand even when another lists it as a competitor
+        self.terms[canonical] = [canonical, *[n for n in names if n != canonical]]
+        self.label[canonical] = label
+        self.owner[canonical] = owner
+
+    @classmethod
+    def from_brands(cls, brands: Iterable[Brand], extra: Iterable[str] = ()) -> Catalog:
+        catalog = cls()
+        brands = list(brands)
+        for brand in brands:
+            catalog.add(brand.name, brand.aliases, BRAND, brand.name)
+        for brand in brands:
+            for product in brand.products:
+                catalog.add(product, [], PRODUCT, brand.name)
+            for competitor in brand.competitors:
+                catalog.add(competitor, [], COMPETITOR, competitor)
+        for name in extra:
+            if name not in catalog.label:
+                catalog.add(name, [], BRAND, name)
+        return catalog
+
+    def patterns(self) -> list[dict[str, object]]:
+        """Entity-ruler phrase patterns, matched on LOWER: case-insensitive, plus an accent-free
+        variant and a #hashtag one for single words."""
+        out: list[dict[str, object]] = []
+        for canonical, names in self.terms.items():
+            variants: set[str] = set()
+            for name in names:
+                variants.update({name.lower(), fold(name)})
+                if " " not in name.strip():
+                    variants.add("#" + fold(name))
+            for phrase in sorted(variants):
+                out.append({"label": self.label[canonical], "pattern": phrase, "id": canonical})
+        return out
+
+
+@dataclass
+class Pipelines:
+    fr: Language
+    en: Language
+    lemmatize: Callable[[str], str]
+    english_ner: bool
+
+
+def load_pipelines(settings: Nlp, catalog: Catalog) -> Pipelines:
+    fr = _load(settings.model_fr, "model_fr")
+    lemmatize = _lemmatizer(fr)
+    _prepare(fr, catalog)
+    en = _load(settings.model_en, "model_en") if settings.model_en else spacy.blank("en")
+    english_ner = "ner" in en.pipe_names
+    _prepare(en, catalog)
+    logger.info(
+        "enrich pipelines: fr=%s %s, en=%s %s",
+        settings.model_fr,
+        fr.pipe_names,
+        settings.model_en or "blank",
+        en.pipe_names,
+    )
+    return Pipelines(fr=fr, en=en, lemmatize=lemmatize, english_ner=english_ner)
+
+
+def _load(model: str, key: str) -> Language:
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise ConfigError(
+            f"nlp.{key}: spaCy package {model!r} is not installed or not a pipeline "
+            f"(install it with pip, or change nlp.{key} in config.yaml): {exc}"
+        ) from exc
+    # Only NER runs; the other components stay loaded (the lemmatizer's tables are used below).
+    nlp.select_pipes(enable=[name for name in ("ner",) if name in nlp.pipe_names])
+    return nlp
+
+
+def _prepare(nlp: Language, catalog: Catalog) -> None:
+    nlp.add_pipe("sentencizer", first=True)
+    before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    # Phrase patterns on LOWER: one hash look-up per token, cheaper than token patterns.
+    config = {"overwrite_ents": False, "phrase_matcher_attr": "LOWER"}
+    ruler = nlp.add_pipe("entity_ruler", config=config, **before)
+    ruler.add_patterns(catalog.patterns())  # type: ignore[attr-defined]
+
+
+def _lemmatizer(nlp: Language) -> Callable[[str], str]:
+    table = None
+    if "lemmatizer" in nlp.component_names:
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_lookup"):
+            table = lookups.get_table("lemma_lookup")
+    if table is None:
+        logger.warning("no lemma look-up table in the French pipeline; sentiment uses word forms only")
+        return str
+
+    @lru_cache(maxsize=100_000)
+    def lemmatize(word: str) -> str:
+        found = table.get(word)
+        if isinstance(found, list):
+            return str(found[0]) if found else word
+        return str(found) if found else word
+
+    return lemmatize

@@ -1,0 +1,131 @@
+"""The enrich stage: ``Enricher.enrich(mentions)`` adds language, sentiment (whole text and towards
+each brand), entities, story id and author influence to a batch of mentions.
+
+Build it once per process with ``Enricher.from_config(loaded)`` (models load once); its local
+state (story signatures, author statistics) is the SQLite file ``<state_dir>/enrich.sqlite``,
+committed after each batch. A batch gives the same results as its mentions one by one, in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from core.config import LoadedConfig
+from core.config.schema import Config
+from core.errors import VeilleError
+from core.mention import Mention, SourceKind
+from enrich.analysis import Analyzer, TextItem
+from enrich.influence import AuthorStats
+from enrich.stories import StoryStore
+
+logger = logging.getLogger(__name__)
+
+STATE_FILE = "enrich.sqlite"
+
+
+class EnrichStateError(VeilleError):
+    """The enrich state database cannot be opened or written (names the file)."""
+
+
+class Enricher:
+    """Models and state of the enrich stage; ``enrich`` one batch at a time; ``close`` when done."""
+
+    def __init__(self, config: Config, analyzer: Analyzer, state_path: Path) -> None:
+        self.config = config
+        self.analyzer = analyzer
+        self.state_path = state_path
+        self._source_language = {
+            source.name: source.language
+            for group in (
+                config.sources.feeds,
+                config.sources.forums,
+                config.sources.blogs,
+                config.sources.reviews,
+            )
+            for source in group
+        }
+        try:
+            state_path.parent.mkdir(parents=True, exist_ok=True)
+            # The scheduler runs the process job on pool threads, one at a time (max_instances=1).
+            self.db = sqlite3.connect(state_path, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.stories = StoryStore(self.db, config.nlp.story_threshold, config.nlp.story_window)
+            self.authors = AuthorStats(self.db)
+            self.db.commit()
+        except (OSError, sqlite3.Error) as exc:
+            raise EnrichStateError(f"{state_path}: cannot open the enrich state database: {exc}") from exc
+
+    @classmethod
+    def from_config(cls, loaded: LoadedConfig) -> Enricher:
+        config = loaded.config
+        return cls(config, Analyzer.from_config(config), loaded.state_dir / STATE_FILE)
+
+    def enrich(self, mentions: Sequence[Mention]) -> list[Mention]:
+        """Enriched copies of ``mentions``, in the same order."""
+        analyses = self.analyzer.analyze([self._item(m) for m in mentions])
+        out = []
+        now = datetime.now(UTC)
+        try:
+            for mention, analysis in zip(mentions, analyses, strict=True):
+                story = self.stories.assign(mention.id, _story_text(mention), mention.published_at, now)
+                influence = self.authors.observe(mention, now)
+                author = mention.author.model_copy(update={"influence": influence})
+                out.append(
+                    mention.model_copy(
+                        update={
+                            "lang": analysis.lang,
+                            "sentiment": analysis.sentiment,
+                            "brand_sentiments": analysis.brand_sentiments,
+                            "entities": analysis.entities,
+                            "story_id": story,
+                            "author": author,
+                        }
+                    )
+                )
+            self.stories.prune(now)
+            self.authors.prune(now)
+            self.db.commit()
+        except sqlite3.Error as exc:
+            self.db.rollback()
+            raise EnrichStateError(f"{self.state_path}: cannot update the enrich state: {exc}") from exc
+        logger.debug("enriched %d mention(s)", len(out))
+        return out
+
+    def _item(self, mention: Mention) -> TextItem:
+        brands = tuple(b for b in mention.brands if b in self.analyzer.catalog.label)
+        return TextItem(
+            text=_analysed_text(mention),
+            # The page's lang attribute (often site-wide) or the source's config: a prior, not a verdict.
+            lang_hint=(mention.lang or "")[:2].lower() or self._source_language.get(mention.source.name),
+            brands=brands,
+            rating=mention.rating,
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Enricher:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _analysed_text(mention: Mention) -> str:
+    # A forum thread's title belongs to its first post, not to every reply: leave it out there.
+    title = (mention.title or "").strip()
+    if not title or mention.source.kind == SourceKind.FORUM or mention.text.startswith(title):
+        return mention.text
+    return f"{title}.\n{mention.text}" if title[-1:].isalnum() else f"{title}\n{mention.text}"
+
+
+def _story_text(mention: Mention) -> str:
+    # The body only: replies share their thread's title, syndicated copies retitle the same body.
+    return mention.text

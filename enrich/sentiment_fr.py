@@ -1,0 +1,262 @@
+"""French rule-based sentiment, VADER-style: lexicon valences on lemmas, then negation, boosters,
+contrast, capitals and punctuation. Works on tokens (spaCy's), one sentence or clause at a time.
+
+Rules, in order, for each word or idiom that has a valence:
+  * ALL-CAPS word in a text that is not all caps: +0.733 in its direction;
+  * up to 3 preceding boosters ("très", "trop", "vraiment"…) or dampeners ("peu", "plutôt"…) add or
+    remove 0.293 (x1, x0.95, x0.9 by distance); "grave" / "de ouf" after the word boost it too;
+  * negation ("pas", "jamais", "rien", "aucun", "sans", "ni", "ne … plus", a "ne"/"n'" before the
+    verb, "pas" alone after a verb in speech: "j'aime pas") flips it (x -0.74), except for words of
+    ``negated_fr.tsv`` which take their own value ("ne répond pas" is a complaint); "ne … que" is
+    not a negation;
+  * words before the last "mais" / "par contre" / "pourtant"… count half, words after it x1.5;
+  * "!" (up to 4) and repeated "?" push the sentence total further in its own direction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from enrich.lexicon import FrenchLexicon
+from enrich.text import fold
+
+MODEL_NAME = "veille-fr-lex/1.0"
+
+B_INCR = 0.293
+B_DECR = -0.293
+C_INCR = 0.733
+N_SCALAR = -0.74
+
+NEGATORS = frozenset(
+    {"pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "guere", "nullement", "aucunement"}
+)
+NE = frozenset({"ne", "n'"})
+POST_NEGATORS = frozenset({"pas", "plus", "jamais", "rien", "guere"})
+RESTRICTIVE = frozenset({"que", "qu'"})
+BOOSTERS = {
+    **dict.fromkeys(
+        [
+            "tres",
+            "trop",
+            "vraiment",
+            "vrmt",
+            "tellement",
+            "hyper",
+            "ultra",
+            "mega",
+            "archi",
+            "extremement",
+            "totalement",
+            "completement",
+            "absolument",
+            "carrement",
+            "particulierement",
+            "vachement",
+            "beaucoup",
+            "bcp",
+            "enormement",
+            "incroyablement",
+            "terriblement",
+            "franchement",
+            "vraiment",
+            "grandement",
+            "profondement",
+            "sacrement",
+            "drolement",
+            "plus",
+        ],
+        B_INCR,
+    ),
+    **dict.fromkeys(
+        [
+            "peu",
+            "assez",
+            "plutot",
+            "legerement",
+            "presque",
+            "quasi",
+            "quasiment",
+            "relativement",
+            "moins",
+            "moyennement",
+        ],
+        B_DECR,
+    ),
+}
+# Words that boost the next valenced word but carry their own valence when alone ("super lent" / "super !").
+DUAL_BOOSTERS = frozenset({"super", "bien", "moyennement"})
+POST_BOOSTERS = frozenset({"grave"})
+CONTRAST = frozenset({"mais", "cependant", "pourtant", "toutefois", "neanmoins"})
+CONTRAST_PAIRS = frozenset({("par", "contre"), ("en", "revanche"), ("sauf", "que")})
+STOPS = frozenset({".", ";", ":", "!", "?", "...", "…"})
+_STRUCTURAL = NEGATORS | NE | CONTRAST | frozenset(BOOSTERS) - DUAL_BOOSTERS | {"plus"}
+_VERB_ENDINGS = ("er", "ir", "re", "oir")
+
+
+def normalize(raw: float, alpha: float = 15.0) -> float:
+    """VADER's squashing of a valence sum into -1..1."""
+    score = raw / (raw * raw + alpha) ** 0.5
+    return max(-1.0, min(1.0, score))
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    valence: float
+    negated_valence: float | None
+    negatable: bool = True
+
+
+class FrenchSentiment:
+    """Score French token sequences; ``raw`` gives the valence sum, ``polarity`` the -1..1 score."""
+
+    model = MODEL_NAME
+
+    def __init__(self, lexicon: FrenchLexicon) -> None:
+        self.lexicon = lexicon
+        self._max_idiom = lexicon.longest_idiom
+        self._idiom_starts = frozenset(key[0] for key in lexicon.idioms)
+
+    def polarity(self, words: Sequence[str]) -> float:
+        return normalize(self.raw(words))
+
+    def raw(self, words: Sequence[str]) -> float:
+        """Valence sum of one sentence or clause given as its tokens (spaCy's French tokenisation)."""
+        lowered = [w.lower() for w in words]
+        folded = [fold(w) for w in words]
+        units = self._units(lowered, folded)
+        if not units:
+            return self._punctuation(folded, 0.0)
+        caps = _caps_differ(words)
+        contrast = _last_contrast(folded)
+        total = 0.0
+        for unit in units:
+            value = self._adjusted(unit, words, lowered, folded, caps)
+            if contrast is not None:
+                value *= 0.5 if unit.start < contrast else 1.5 if unit.start > contrast else 1.0
+            total += value
+        return self._punctuation(folded, total)
+
+    def _units(self, lowered: list[str], folded: list[str]) -> list[_Unit]:
+        units: list[_Unit] = []
+        i, n = 0, len(folded)
+        while i < n:
+            idiom = self._idiom_at(folded, i)
+            if idiom is not None:
+                length, value = idiom
+                # An idiom that contains its own negation ("pas cher") is not negated again.
+                negatable = folded[i] not in NEGATORS and folded[i] not in NE
+                if value:
+                    units.append(_Unit(i, i + length, value, None, negatable))
+                i += length
+                continue
+            word = folded[i]
+            if word in _STRUCTURAL or (word in DUAL_BOOSTERS and self._next_has_valence(lowered, folded, i)):
+                i += 1
+                continue
+            value = self.lexicon.lookup(lowered[i]) or 0.0
+            negated = self.lexicon.negated_valence(lowered[i])
+            if value or negated is not None:
+                units.append(_Unit(i, i + 1, value, negated))
+            i += 1
+        return units
+
+    def _idiom_at(self, folded: list[str], i: int) -> tuple[int, float] | None:
+        if folded[i] not in self._idiom_starts:
+            return None
+        for length in range(min(self._max_idiom, len(folded) - i), 1, -1):
+            value = self.lexicon.idioms.get(tuple(folded[i : i + length]))
+            if value is not None:
+                return length, value
+        return None
+
+    def _next_has_valence(self, lowered: list[str], folded: list[str], i: int) -> bool:
+        j = i + 1
+        return j < len(folded) and folded[j] not in STOPS and bool(self.lexicon.lookup(lowered[j]))
+
+    def _adjusted(
+        self, unit: _Unit, words: Sequence[str], lowered: list[str], folded: list[str], caps: bool
+    ) -> float:
+        value = unit.valence
+        if value and caps and words[unit.start].isupper() and len(words[unit.start]) > 1:
+            value += C_INCR if value > 0 else -C_INCR
+        if value:
+            value = self._boosted(unit, value, lowered, folded)
+        if unit.negatable and self._is_negated(unit, lowered, folded):
+            value = unit.negated_valence if unit.negated_valence is not None else value * N_SCALAR
+        return value
+
+    def _boosted(self, unit: _Unit, value: float, lowered: list[str], folded: list[str]) -> float:
+        for distance, factor in ((1, 1.0), (2, 0.95), (3, 0.9)):
+            j = unit.start - distance
+            if j < 0 or folded[j] in STOPS or folded[j] in CONTRAST:
+                break
+            word = folded[j]
+            scalar = BOOSTERS.get(word)
+            if scalar is None and word in DUAL_BOOSTERS:
+                scalar = B_INCR if word != "moyennement" else B_DECR
+            if word == "plus" and self._ne_before(folded, j):
+                scalar = None  # "ne … plus" is a negation, handled below
+            if scalar is not None:
+                value += (scalar if value > 0 else -scalar) * factor
+        after = folded[unit.end : unit.end + 2]
+        if (after[:1] and after[0] in POST_BOOSTERS) or after == ["de", "ouf"]:
+            value += B_INCR if value > 0 else -B_INCR
+        return value
+
+    def _is_negated(self, unit: _Unit, lowered: list[str], folded: list[str]) -> bool:
+        ne_seen = False
+        for j in range(unit.start - 1, max(-1, unit.start - 4), -1):
+            word = folded[j]
+            if word in STOPS or word in CONTRAST or word == ",":
+                break
+            if word in NEGATORS:
+                return True
+            if word == "plus" and self._ne_before(folded, j):
+                return True
+            if word in NE:
+                ne_seen = True
+        if ne_seen:
+            # "ne" before the word: negated unless it is the restrictive "ne … que".
+            tail = folded[unit.end : unit.end + 4]
+            return not (any(w in RESTRICTIVE for w in tail) and not any(w in POST_NEGATORS for w in tail))
+        if unit.end - unit.start == 1 and self._is_inflected_verb(lowered[unit.start]):
+            # Spoken French drops "ne": "j'aime pas", "ça marche plus".
+            return any(w in POST_NEGATORS for w in folded[unit.end : unit.end + 2])
+        return False
+
+    def _ne_before(self, folded: list[str], j: int) -> bool:
+        return any(w in NE for w in folded[max(0, j - 3) : j])
+
+    def _is_inflected_verb(self, lower: str) -> bool:
+        lemma = self.lexicon.lemma(lower)
+        return lemma != lower and lemma.endswith(_VERB_ENDINGS)
+
+    @staticmethod
+    def _punctuation(folded: list[str], total: float) -> float:
+        if not total:
+            return total
+        exclamations = min(sum(w.count("!") for w in folded), 4)
+        questions = sum(w.count("?") for w in folded)
+        emphasis = exclamations * 0.292
+        if questions > 1:
+            emphasis += min(questions * 0.18, 0.96)
+        return total + emphasis if total > 0 else total - emphasis
+
+
+def _caps_differ(words: Sequence[str]) -> bool:
+    alpha = [w for w in words if w.isalpha()]
+    upper = sum(1 for w in alpha if w.isupper() and len(w) > 1)
+    return 0 < upper < len(alpha)
+
+
+def _last_contrast(folded: list[str]) -> int | None:
+    found = None
+    for i, word in enumerate(folded):
+        if i == 0:
+            continue  # "Mais oui" / "Mais non" open a sentence without contrasting anything
+        if word in CONTRAST or (i + 1 < len(folded) and (word, folded[i + 1]) in CONTRAST_PAIRS):
+            found = i
+    return found

@@ -1,0 +1,57 @@
+"""Quality floors: French labeled sets (enrich/data/eval) and the VADER paper's English tweets.
+
+These guard against regressions of the lexicon and rules; they are not timing tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from enrich.evaluation import ENGLISH_DIR, EVAL_DIR, evaluate, read_labeled, vader_paper_r
+
+# Current figures: posts dev 0.97 / test 0.91, reviews dev 1.00 / test 0.93 (bench/sentiment_eval.py).
+FLOORS = {"fr_posts_dev": 0.90, "fr_posts_test": 0.85, "fr_reviews_dev": 0.95, "fr_reviews_test": 0.88}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_french_accuracy_floor(analyzer, name):
+    examples = read_labeled(EVAL_DIR / f"{name}.tsv")
+    assert len(examples) >= 80
+    scores = evaluate(analyzer, examples, lang="fr")
+    assert scores.accuracy >= FLOORS[name], f"{name}: accuracy {scores.accuracy:.3f} < {FLOORS[name]}"
+
+
+def test_english_tweets_correlate_like_the_paper():
+    path = ENGLISH_DIR / "tweets_GroundTruth.txt"
+    assert path.exists(), f"{path} is missing: the shared evaluation data must sit beside the repository"
+    assert vader_paper_r(path) >= 0.87
+
+
+@pytest.mark.parametrize(
+    ("better", "worse"),
+    [
+        ("VADER is smart, handsome, and funny.", "VADER is not smart, handsome, nor funny."),
+        ("VADER is smart, handsome, and funny!", "VADER is smart, handsome, and funny."),
+        ("VADER is very smart, handsome, and funny.", "VADER is smart, handsome, and funny."),
+        ("VADER is VERY SMART, handsome, and FUNNY.", "VADER is very smart, handsome, and funny."),
+        ("VADER is VERY SMART, handsome, and FUNNY!!!", "VADER is VERY SMART, handsome, and FUNNY."),
+        ("The book was good.", "The book was kind of good."),
+        ("Today SUX!", "Today sux"),
+    ],
+)
+def test_english_cases_of_the_paper(analyze, better, worse):
+    first, second = analyze(better, lang="en").sentiment, analyze(worse, lang="en").sentiment
+    if "SUX" in better:  # both negative, the shouted one more so
+        assert first.score < second.score < 0
+    else:
+        assert first.score > second.score
+
+
+def test_english_contrast_and_negation(analyze):
+    assert (
+        analyze(
+            "The plot was good, but the characters are uncompelling and the dialog is not great.", lang="en"
+        ).sentiment.label
+        == "negative"
+    )
+    assert analyze("At least it isn't a horrible book.", lang="en").sentiment.score > 0

@@ -1,0 +1,132 @@
+"""The French analyzer's rules, each against its counterpart without the rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from enrich.analysis import Analyzer
+from enrich.models import Catalog
+from enrich.sentiment_fr import FrenchSentiment
+
+
+@pytest.fixture(scope="module")
+def score(analyzer: Analyzer):
+    french: FrenchSentiment = analyzer.french
+    tokenizer = analyzer.pipelines.fr.make_doc
+
+    def run(text: str) -> float:
+        return french.polarity([t.text for t in tokenizer(text)])
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("positive", "negative"),
+    [
+        ("Le service est bon.", "Le service n'est pas bon."),
+        ("Je recommande cet opérateur.", "Je ne recommande pas cet opérateur."),
+        ("J'aime la nouvelle box.", "J'aime pas la nouvelle box."),  # "pas" alone, as people speak
+        ("Le café est top.", "Le café n'est plus top."),
+        ("Le conseiller était efficace.", "Le conseiller n'était jamais efficace."),
+        ("Ils m'ont aidé.", "Ils ne m'ont pas aidé."),
+    ],
+)
+def test_negation_flips_the_valence(score, positive, negative):
+    assert score(positive) > 0.05
+    assert score(negative) < -0.05
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aucun problème depuis trois mois.",
+        "Installation faite sans souci.",
+        "Je ne suis jamais déçu.",
+        "Je ne regrette pas du tout.",
+        "Pas de coupure cette semaine.",
+    ],
+)
+def test_negated_complaints_are_positive(score, text):
+    assert score(text) > 0.05
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le wifi ne marche plus.",
+        "Le service client ne répond jamais.",
+        "Toujours pas de réseau.",
+        "Colis livré sans aucune explication.",
+        "Rien ne fonctionne.",
+    ],
+)
+def test_absence_of_service_is_negative(score, text):
+    # These words are neutral alone; negated they are the complaint (negated_fr.tsv).
+    assert score(text) < -0.05
+
+
+def test_restrictive_ne_que_is_not_a_negation(score):
+    assert score("Je n'ai que des problèmes avec cette box.") < -0.05
+
+
+def test_elision_is_understood(score):
+    # "n'" negates like "ne", "l'", "d'", "qu'", "j'" are split off and do not hide the word.
+    assert score("C'est nul.") < -0.05
+    assert score("Ce n'est pas nul.") > 0.05
+    assert score("L'appli qu'on m'a conseillée est géniale.") > 0.05
+    assert score("J’adore l’accueil") > 0.05  # typographic apostrophes too
+
+
+def test_contrast_weights_the_clause_after_mais(score):
+    assert score("Le prix est correct mais le service est nul.") < -0.05
+    assert score("Le service est nul mais le prix est correct.") > score("Le service est nul.")
+    assert score("Le service est nul, par contre les conseillers sont adorables.") > 0.05
+
+
+def test_boosters_dampeners_caps_and_punctuation(score):
+    base = score("Le service est nul.")
+    assert score("Le service est vraiment nul.") < base
+    assert score("Le service est un peu nul.") > base
+    assert score("Le service est NUL.") < base
+    assert score("Le service est nul !!!") < base
+    assert score("C'est nul grave") < score("C'est nul")
+
+
+def test_emoji_and_idioms(score):
+    assert score("Box reçue 😍") > 0.05
+    assert score("Encore une panne 😡") < score("Encore une panne")
+    assert score("Service au top") > 0.05
+    assert score("Pas terrible ce forfait") < -0.05
+    assert score("Pas mal du tout ce forfait") > 0.05
+    assert score("Merci pour rien") < -0.05
+    assert score("Rien à redire") > 0.05
+
+
+def test_dual_words_boost_or_stand_alone(score):
+    assert score("Super !") > 0.05
+    assert score("Super lent") < -0.05
+    assert score("Bien reçu, merci") > 0
+
+
+def test_domain_vocabulary(score):
+    for text in [
+        "SAV injoignable",
+        "C'est une arnaque",
+        "Box en panne",
+        "Quelle galère",
+        "Je suis déçu",
+        "Je vais résilier",
+    ]:
+        assert score(text) < -0.05, text
+    for text in ["Nickel", "Au top", "Installation impeccable", "Conseiller très réactif"]:
+        assert score(text) > 0.05, text
+
+
+def test_accents_and_case_do_not_matter(score):
+    assert score("tres decu") == pytest.approx(score("très déçu"))
+
+
+def test_catalog_patterns_are_case_and_accent_insensitive(config):
+    catalog = Catalog.from_brands(config.brands)
+    lantier = [p["pattern"] for p in catalog.patterns() if p["id"] == "Cafés Lantier"]
+    assert {"cafes lantier", "cafés lantier", "lantier", "#lantier"} <= set(lantier)
