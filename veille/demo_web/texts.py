@@ -93,6 +93,22 @@ LANTIER_COMPLAINT_FR = [
     "Les capsules Lantier se coincent dans ma machine une fois sur trois. Dommage, le goût est bon.",
     "Commande Cafés Lantier arrivée avec une semaine de retard et sans suivi.",
 ]
+# Injected on demand (POST /_demo/burst?brand=Cafés Lantier): a product-quality crisis, each
+# complaint different enough not to be grouped as one story with the others.
+LANTIER_BURST_FR = [
+    "Mes capsules Lantier Grand Cru ont un goût de plastique brûlé depuis le dernier lot, c'est immonde.",
+    "Deux boîtes de capsules Lantier qui fuient dans la machine, le service client ne répond pas à {city}.",
+    "Cafés Lantier : paquet ouvert, grains moisis, et aucune réponse à ma réclamation. Inadmissible.",
+    "Je viens de jeter 40 € de café Lantier, odeur de rance à l'ouverture. Plus jamais.",
+    "Alerte aux capsules Lantier du lot de novembre : ma machine est bouchée, la garantie refuse.",
+    "Le Lantier Grand Cru n'a plus rien à voir avec avant, amer et plat, ils ont changé de fournisseur ?",
+    "Commande Lantier facturée deux fois, {amount} € chaque fois, et le remboursement traîne.",
+    "Des éclats de plastique dans mon paquet de café moulu Lantier. J'ai envoyé des photos, silence radio.",
+    "Capsules Lantier introuvables en magasin à {city} et le site annonce un retard sans date. Déçu.",
+    "Mon abonnement Cafés Lantier a été renouvelé sans mon accord, impossible de joindre quelqu'un.",
+    "Le café Lantier m'a donné des maux de ventre, toute la famille pareil, il se passe quoi avec ce lot ?",
+    "Franchement déçue par Cafés Lantier : colis abîmé, café éventé, et un mail automatique en guise d'excuses.",
+]
 LANTIER_EN = [
     "Cafés Lantier beans are excellent, the Grand Cru is my go-to espresso.",
     "Tried Lantier capsules, decent but a bit pricey compared to Torréfaction Duval.",

@@ -265,7 +265,7 @@ class World:
             for _ in range(count):
                 item_id = self._id("news")
                 sentence = self.rng.choice(
-                    texts.VELORA_BURST_FR if brand == "Velora" else texts.LANTIER_COMPLAINT_FR
+                    texts.VELORA_BURST_FR if brand == "Velora" else texts.LANTIER_BURST_FR
                 )
                 text = sentence.format(
                     city=self.rng.choice(texts.CITIES), amount="29,99", competitor="Orbitel", n=3, days=10
