@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from core.config import LoadedConfig
+from core.config import LoadedConfig, load_config
 from index.client import resolve_target
 from index.queries import MentionFilter
 from veille.jobs import tasks
@@ -57,7 +57,21 @@ def _start_demo_web(port: int) -> tuple[object | None, str]:
         ) from exc
 
 
+def _on_port(loaded: LoadedConfig, demo_port: int) -> LoadedConfig:
+    """The config with its demo sources moved to ``demo_port`` (when it is not the default)."""
+    from veille.demo_web.config import DEMO_BASE_URL, rebase_config
+
+    base = f"http://127.0.0.1:{demo_port}"
+    if base == DEMO_BASE_URL:
+        return loaded
+    text = rebase_config(loaded.path.read_text(encoding="utf-8"), base)
+    moved = loaded.path.with_name(f".{loaded.path.stem}.demo-{demo_port}.yaml")
+    moved.write_text(text, encoding="utf-8")
+    return load_config(moved)
+
+
 def run_demo(loaded: LoadedConfig, console: Console, *, demo_port: int = 8765) -> DemoReport:
+    loaded = _on_port(loaded, demo_port)
     report = DemoReport()
     target = resolve_target(loaded.config.elasticsearch)
     steps: list[tuple[str, Callable[[], str]]] = []
