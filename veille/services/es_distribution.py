@@ -60,7 +60,7 @@ def download(version: str, downloads: Path) -> Path:
         return target
     url = artifact_url(version)
     partial = target.with_suffix(".zip.part")
-    logger.warning("downloading Elasticsearch %s from Maven Central (about 60 MB)", version)
+    logger.warning("downloading Elasticsearch %s from Maven Central (about 110 MB)", version)
     try:
         with urllib.request.urlopen(url, timeout=120) as response, partial.open("wb") as out:
             shutil.copyfileobj(response, out, length=1 << 20)
