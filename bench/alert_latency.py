@@ -106,11 +106,12 @@ def main() -> None:
     config.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     status_file = work / "var" / "state" / "scheduler-status.json"
 
+    log = (work / "veille-run.log").open("w")
     run = subprocess.Popen(
-        [sys.executable, "-m", "veille.cli", "--config", str(config), "run"],
+        [sys.executable, "-m", "veille.cli", "-v", "--config", str(config), "run"],
         cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
@@ -152,6 +153,8 @@ def main() -> None:
             run.kill()
         web.stop()
         smtp.stop()
+        log.close()
+        print(f"veille run's log: {work / 'veille-run.log'}")
     if latencies:
         print(
             f"alert latency: median {sorted(latencies)[len(latencies) // 2]:.1f} s, "

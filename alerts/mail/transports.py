@@ -77,15 +77,15 @@ class SmtpTransport:
             )
         timeout = cfg.timeout.total_seconds()
         try:
+            # Certificates are always verified; a private CA is given with ``ca_file``.
+            context = ssl.create_default_context(cafile=cfg.ca_file)
             if cfg.security == "ssl":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    cfg.host, cfg.port, timeout=timeout, context=ssl.create_default_context()
-                )
+                client: smtplib.SMTP = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=timeout, context=context)
             else:
                 client = smtplib.SMTP(cfg.host, cfg.port, timeout=timeout)
             with client:
                 if cfg.security == "starttls":
-                    client.starttls(context=ssl.create_default_context())
+                    client.starttls(context=context)
                 if cfg.username:
                     client.login(cfg.username, self._password() or "")
                 refused = client.send_message(msg, from_addr=self.sender, to_addrs=recipients)

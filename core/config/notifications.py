@@ -18,6 +18,7 @@ class Smtp(StrictModel):
     timeout: Duration = Field(default="20s")
     retries: int = Field(3, ge=0, le=10, description="extra attempts per run before the message waits")
     backoff: Duration = Field(default="2s", description="pause before the first retry, doubled each time")
+    ca_file: str | None = Field(None, description="PEM CA bundle for a server with a private certificate")
 
     @model_validator(mode="after")
     def _login_pair(self) -> Smtp:
