@@ -15,15 +15,15 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pydantic import ValidationError
 
 from core.errors import SpoolError
 from core.mention import Mention
+from core.processes import process_alive
+from core.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)
 
@@ -70,52 +70,20 @@ class SpoolStats:
         return self.ready + self.leased
 
 
-class Spool:
+class Spool(SqliteStore):
     """A durable queue in one SQLite file. Safe across processes; one object per thread."""
+
+    what = "spool"
+    error = SpoolError
+    schema = SCHEMA
+    synchronous = "FULL"  # a put that returned survives a crash of the machine, not only of Veille
 
     def __init__(
         self, path: str | os.PathLike[str], *, lease_seconds: float = 600.0, max_attempts: int = 10
     ) -> None:
-        self.path = Path(path)
         self.lease_seconds = lease_seconds
         self.max_attempts = max_attempts
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so a take is atomic.
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(SCHEMA)
-        except (sqlite3.Error, OSError) as exc:
-            raise SpoolError(f"cannot open spool {self.path}: {exc}") from exc
-        self._closed = False
-
-    # -- lifecycle -----------------------------------------------------------------------------
-    def close(self) -> None:
-        if not self._closed:
-            self._db.close()
-            self._closed = True
-
-    def __enter__(self) -> Spool:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        if self._closed:
-            raise SpoolError(f"spool {self.path} is closed")
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise SpoolError(f"spool {self.path}: {exc}") from exc
+        super().__init__(path)
 
     # -- producer side -------------------------------------------------------------------------
     def put(self, mentions: Iterable[Mention]) -> int:
@@ -195,7 +163,7 @@ class Spool:
 
     def _reclaim(self, db: sqlite3.Connection, now: float) -> None:
         leased = db.execute("SELECT seq, lease_pid, lease_until FROM spool WHERE state = 'leased'").fetchall()
-        stale = [seq for seq, pid, until in leased if until < now or not _process_alive(pid)]
+        stale = [seq for seq, pid, until in leased if until < now or not process_alive(pid)]
         if stale:
             logger.warning("spool: %d mention(s) from an unfinished batch are available again", len(stale))
             self._drop_superseded(db, stale)
@@ -246,17 +214,3 @@ class Spool:
             self._drop_superseded(db, dead)
             cursor = db.execute("UPDATE spool SET state = 'ready', attempts = 0 WHERE state = 'dead'")
         return cursor.rowcount
-
-
-def _process_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import VeilleError
+from core.sqlite import SqliteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feed_http (
@@ -44,41 +44,16 @@ class HttpState:
     last_modified: str | None
 
 
-class StateStore:
+class StateStore(SqliteStore):
     """Seen items and feed validators. One object per thread/process; safe across processes."""
 
+    what = "collection state"
+    error = StateError
+    schema = SCHEMA
+
     def __init__(self, path: str | Path, *, keep: int = DEFAULT_KEEP) -> None:
-        self.path = Path(path)
         self.keep = keep
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA)
-        except (sqlite3.Error, OSError) as exc:
-            raise StateError(f"cannot open collection state {self.path}: {exc}") from exc
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> StateStore:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StateError(f"collection state {self.path}: {exc}") from exc
+        super().__init__(path)
 
     # -- feed validators -----------------------------------------------------------------------
     def http_state(self, source: str, url: str) -> HttpState | None:
@@ -91,7 +66,7 @@ class StateStore:
         return HttpState(*row)
 
     def save_http_state(self, source: str, state: HttpState) -> None:
-        with self._tx() as db:
+        with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO feed_http(source, url, etag, last_modified, checked_at) "
                 "VALUES (?,?,?,?,?)",
@@ -102,7 +77,7 @@ class StateStore:
         """For each (feed, new entry ids, validators): mark the ids seen and save the validators,
         all in one transaction."""
         now = time.time()
-        with self._tx() as db:
+        with self._transaction() as db:
             for source, keys, validators in updates:
                 db.executemany(
                     "INSERT OR REPLACE INTO seen(source, key, hash, seen_at) VALUES (?,?,?,?)",
@@ -137,7 +112,7 @@ class StateStore:
         rows = [(source, key, digest, now) for key, digest in items]
         if not rows:
             return
-        with self._tx() as db:
+        with self._transaction() as db:
             db.executemany("INSERT OR REPLACE INTO seen(source, key, hash, seen_at) VALUES (?,?,?,?)", rows)
             self._prune(db, source)
 

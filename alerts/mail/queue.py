@@ -9,18 +9,15 @@ retried on the next flush, never lost and never sent twice.
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from pathlib import Path
 
 from core.errors import NotifyError
+from core.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)
 
@@ -67,47 +64,19 @@ class FlushReport:
         return f"{self.sent} sent, {self.failed} waiting for a retry, {self.dead} refused"
 
 
-class MailQueue:
+class MailQueue(SqliteStore):
     """Durable queue of outgoing messages, safe across processes."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(SCHEMA)
-        except (sqlite3.Error, OSError) as exc:
-            raise NotifyError(f"cannot open the mail queue {self.path}: {exc}") from exc
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> MailQueue:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise NotifyError(f"mail queue {self.path}: {exc}") from exc
+    what = "the mail queue"
+    error = NotifyError
+    schema = SCHEMA
+    synchronous = "FULL"  # a queued alert must survive a crash
 
     def put(self, msg: EmailMessage, recipients: list[str]) -> bool:
         """Queue ``msg``; False (and nothing changes) if its Message-ID was queued before."""
         msg_id = str(msg["Message-ID"])
         now = time.time()
-        with self._tx() as db:
+        with self._transaction() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO outgoing(message_id, recipients, payload, next_attempt, queued_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -116,16 +85,16 @@ class MailQueue:
         return cursor.rowcount == 1
 
     def knows(self, msg_id: str) -> bool:
-        with self._tx() as db:
+        with self._transaction() as db:
             return db.execute("SELECT 1 FROM outgoing WHERE message_id = ?", (msg_id,)).fetchone() is not None
 
     def stats(self) -> QueueStats:
-        with self._tx() as db:
+        with self._transaction() as db:
             counts = dict(db.execute("SELECT state, COUNT(*) FROM outgoing GROUP BY state").fetchall())
         return QueueStats(counts.get("pending", 0), counts.get("sent", 0), counts.get("dead", 0))
 
     def dead_letters(self) -> list[tuple[str, str]]:
-        with self._tx() as db:
+        with self._transaction() as db:
             return db.execute(
                 "SELECT message_id, COALESCE(last_error, '') FROM outgoing WHERE state='dead'"
             ).fetchall()
@@ -143,7 +112,7 @@ class MailQueue:
         """Try every due message (every pending one when not ``due_only``): ``1 + retries`` attempts
         each, pausing ``backoff`` × 2^n between them."""
         report = FlushReport()
-        with self._tx() as db:
+        with self._transaction() as db:
             db.execute(
                 "DELETE FROM outgoing WHERE state = 'sent' AND sent_at < ?", (now() - KEEP_SENT_SECONDS,)
             )
@@ -180,7 +149,7 @@ class MailQueue:
         backoff: float,
         report: FlushReport,
     ) -> None:
-        with self._tx() as db:
+        with self._transaction() as db:
             if error is None:
                 db.execute(
                     "UPDATE outgoing SET state='sent', sent_at=?, attempts=?, last_error=NULL "

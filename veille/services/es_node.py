@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ESNodeError
+from core.processes import process_alive
 from veille.services import es_security
 from veille.services.es_distribution import download, unpack
 from veille.services.es_java import find_jdk
@@ -136,9 +137,9 @@ class LocalNode:
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _alive(pid):
+        while time.monotonic() < deadline and process_alive(pid):
             time.sleep(0.3)
-        if _alive(pid):
+        if process_alive(pid):
             logger.warning("Elasticsearch (pid %s) did not stop in %ss; killing it", pid, timeout)
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
@@ -160,7 +161,7 @@ class LocalNode:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        return pid if _alive(pid) else None
+        return pid if process_alive(pid) else None
 
     def _port_busy(self) -> bool:
         import socket
@@ -275,16 +276,6 @@ class LocalNode:
         if not logs:
             return "(no log written)"
         return "\n".join(logs[-1].read_text(errors="replace").splitlines()[-lines:])
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _ensure_es_user() -> pwd.struct_passwd:
