@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -29,8 +30,9 @@ def _explain(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def read_mentions(path: Path) -> Iterator[Mention | BadLine]:
-    """Yield a Mention per valid line and a BadLine (number and reason) per invalid one."""
+def read_json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """(line number, object, None) per JSON object line, (line number, None, reason) otherwise;
+    blank lines are skipped. Undecodable bytes are replaced, so one bad byte costs one line."""
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -38,12 +40,21 @@ def read_mentions(path: Path) -> Iterator[Mention | BadLine]:
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield BadLine(number, f"not valid JSON ({exc.msg} at column {exc.colno})")
+                yield number, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
                 continue
             if not isinstance(data, dict):
-                yield BadLine(number, f"expected a JSON object, found {type(data).__name__}")
+                yield number, None, f"expected a JSON object, found {type(data).__name__}"
                 continue
-            try:
-                yield Mention.from_document(data)
-            except ValidationError as exc:
-                yield BadLine(number, _explain(exc))
+            yield number, data, None
+
+
+def read_mentions(path: Path) -> Iterator[Mention | BadLine]:
+    """Yield a Mention per valid line and a BadLine (number and reason) per invalid one."""
+    for number, data, problem in read_json_objects(path):
+        if data is None:
+            yield BadLine(number, problem or "unreadable")
+            continue
+        try:
+            yield Mention.from_document(data)
+        except ValidationError as exc:
+            yield BadLine(number, _explain(exc))

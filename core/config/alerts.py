@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from core.config.common import Duration, StrictModel
+from core.config.common import Duration, EmailAddresses, StrictModel
 
 
 class _RuleBase(StrictModel):
@@ -18,15 +18,7 @@ class _RuleBase(StrictModel):
     enabled: bool = True
     brands: list[str] = Field(default_factory=list, description="empty = every brand")
     realert: Duration = Field(default="2h", description="cool-down before the same key alerts again")
-    recipients: list[str] = Field(default_factory=list, description="empty = notifications.email.to")
-
-    @field_validator("recipients")
-    @classmethod
-    def _addresses(cls, value: list[str]) -> list[str]:
-        bad = [address for address in value if "@" not in address or any(c.isspace() for c in address)]
-        if bad:
-            raise ValueError(f"not an email address: {bad}")
-        return value
+    recipients: EmailAddresses = Field(default_factory=list, description="empty = notifications.email.to")
 
 
 class SpikeRuleConfig(_RuleBase):

@@ -6,7 +6,7 @@ import re
 from datetime import time, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
 # Keys that would hold a secret in clear; the file must name an environment variable instead.
 SECRET_KEYS = frozenset({"password", "passwd", "api_key", "apikey", "token", "secret"})
@@ -70,3 +70,14 @@ def _env_name(value: Any) -> str:
 
 
 EnvVarName = Annotated[str, BeforeValidator(_env_name)]
+
+
+def check_addresses(value: list[str]) -> list[str]:
+    """Email addresses (something@somewhere, no spaces); the error lists the bad ones."""
+    bad = [address for address in value if "@" not in address or any(c.isspace() for c in address)]
+    if bad:
+        raise ValueError(f"not an email address: {bad}")
+    return value
+
+
+EmailAddresses = Annotated[list[str], AfterValidator(check_addresses)]

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from core.config.common import ClockTime, Duration, EnvVarName, StrictModel
+from core.config.common import ClockTime, Duration, EmailAddresses, EnvVarName, StrictModel
 
 
 class Smtp(StrictModel):
@@ -29,7 +29,7 @@ class Smtp(StrictModel):
 
 class Email(StrictModel):
     sender: str = Field("veille@localhost", alias="from")
-    to: list[str] = Field(default_factory=list)
+    to: EmailAddresses = Field(default_factory=list)
     smtp: Smtp | None = Field(None, description="no smtp = messages are written to the outbox folder")
     outbox_dir: str = Field("outbox", description="relative to data_dir")
 
@@ -40,14 +40,6 @@ class Email(StrictModel):
             raise ValueError("expected an email address such as veille@example.org")
         return value
 
-    @field_validator("to")
-    @classmethod
-    def _addresses(cls, value: list[str]) -> list[str]:
-        bad = [address for address in value if "@" not in address or any(c.isspace() for c in address)]
-        if bad:
-            raise ValueError(f"not an email address: {bad}")
-        return value
-
 
 class Notifications(StrictModel):
     email: Email = Field(default_factory=Email)
@@ -56,7 +48,7 @@ class Notifications(StrictModel):
 class Digest(StrictModel):
     enabled: bool = True
     time: ClockTime = Field(default="08:00", description="local time (see timezone)")
-    recipients: list[str] = Field(default_factory=list, description="empty = notifications.email.to")
+    recipients: EmailAddresses = Field(default_factory=list, description="empty = notifications.email.to")
     response_target: Duration = Field(default="4h", description="answer negative mentions within this")
 
 

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 import click
 
+from core.jsonl import read_json_objects
 from enrich.analysis import Analyzer, TextAnalysis, TextItem
 from veille.commands.common import loaded_config
 
@@ -91,23 +92,15 @@ def _print_analysis(result: TextAnalysis, brand: str | None) -> None:
 
 def _read_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
     """(line number, object or None, error or None) for every non-blank line."""
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
-                continue
-            if not isinstance(row, dict):
-                yield number, None, "expected a JSON object"
-            elif not isinstance(row.get("text"), str):
-                yield number, None, 'missing "text" (a string)'
-            elif row.get("brand") is not None and not isinstance(row["brand"], str):
-                yield number, None, '"brand" must be a string'
-            else:
-                yield number, row, None
+    for number, row, problem in read_json_objects(path):
+        if row is None:
+            yield number, None, problem
+        elif not isinstance(row.get("text"), str):
+            yield number, None, 'missing "text" (a string)'
+        elif row.get("brand") is not None and not isinstance(row["brand"], str):
+            yield number, None, '"brand" must be a string'
+        else:
+            yield number, row, None
 
 
 def _score_file(analyzer: Analyzer, path: Path, out: TextIO, lang: str | None) -> tuple[int, int]:
