@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from spacy.tokens import Doc, Span
+from spacy.attrs import ORTH
+from spacy.tokens import Doc
 
 from core.config.nlp import Nlp
 from core.config.schema import Config
@@ -21,7 +23,7 @@ from enrich.lexicon import FrenchLexicon
 from enrich.models import BRAND, PRODUCT, Catalog, Pipelines, load_pipelines
 from enrich.sentiment_en import EnglishSentiment
 from enrich.sentiment_fr import FrenchSentiment, normalize
-from enrich.targeting import brand_segments
+from enrich.targeting import Parsed, brand_segments
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,14 @@ class TextAnalysis:
     sentiment: Sentiment | None
     brand_sentiments: list[BrandSentiment] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+
+
+class _Ent(NamedTuple):
+    start: int
+    end: int
+    label_: str
+    ent_id_: str
+    text: str
 
 
 def label_for(score: float, neutral_band: float) -> SentimentLabel:
@@ -91,46 +101,55 @@ class Analyzer:
             item.lang if item.lang in ("fr", "en", OTHER) else self.detector.detect(text, item.lang_hint)
             for item, text in zip(items, texts, strict=True)
         ]
-        docs: list[Doc | None] = [None] * len(items)
+        results: list[TextAnalysis | None] = [None] * len(items)
         # Other languages go through the English pipeline: by default only the brand ruler runs
-        # there, and French NER on Spanish text tags noise.
+        # there, and French NER on Spanish text tags noise. Each doc is read as it comes out of
+        # the pipe and dropped: a batch of parsed docs held at once only costs memory and cache.
         for nlp, wanted in ((self.pipelines.fr, ("fr",)), (self.pipelines.en, ("en", OTHER))):
             indices = [i for i, lang in enumerate(langs) if lang in wanted]
             piped = nlp.pipe((texts[i] for i in indices), batch_size=self.settings.batch_size)
             for i, doc in zip(indices, piped, strict=True):
-                docs[i] = doc
-        return [
-            self._analyze_doc(item, lang, doc)
-            for item, lang, doc in zip(items, langs, docs, strict=True)
-            if doc is not None
-        ]
+                results[i] = self._analyze_doc(items[i], langs[i], doc)
+        return [result for result in results if result is not None]
 
     def _analyze_doc(self, item: TextItem, lang: str, doc: Doc) -> TextAnalysis:
-        entities = self._entities(doc)
-        targets = list(item.brands) or self._named_brands(doc)
-        band = self.settings.neutral_band
-        if lang == "fr":
-            words = [token.text for token in doc]  # once per doc: Span iteration is slow
-            sums: dict[tuple[int, int], float] = {}  # a brand's sentences were scored for the text
-
-            def raw(span: Span) -> float:
-                key = (span.start, span.end)
-                if key not in sums:
-                    sums[key] = self.french.raw(words[span.start : span.end])
-                return sums[key]
-
-            model = self.french.model
-        elif lang == "en":
-            raw, model = self._raw_en, self.english.model
-        else:
+        # Read each entity's attributes once: a Span's ``ent_id_`` and ``text`` walk its tokens.
+        ents = [_Ent(ent.start, ent.end, ent.label_, ent.ent_id_, ent.text) for ent in doc.ents]
+        entities = self._entities(ents)
+        if lang not in ("fr", "en"):
             return TextAnalysis(lang, self._rating_only(item.rating), [], entities)
+        strings = doc.vocab.strings
+        parsed = Parsed(
+            words=[strings[orth] for orth in doc.to_array(ORTH).tolist()],
+            sents=[(sent.start, sent.end) for sent in doc.sents],
+            ents=[(ent.start, ent.end, self._owner_of(ent)) for ent in ents],
+        )
+        targets = list(item.brands) or self._named_brands(ents)
+        band = self.settings.neutral_band
+        sums: dict[tuple[int, int], float] = {}  # a brand's sentences were scored for the text
+        if lang == "fr":
+            scorer = self.french.scorer(parsed.words)
+            model = self.french.model
 
-        sentence_sums = [raw(sent) for sent in doc.sents]  # long texts: VADER per sentence is 8x faster
+            def raw(span: tuple[int, int]) -> float:
+                if span not in sums:
+                    sums[span] = scorer(*span)
+                return sums[span]
+
+        else:
+            model = self.english.model
+
+            def raw(span: tuple[int, int]) -> float:
+                if span not in sums:
+                    sums[span] = self.english.raw(doc[span[0] : span[1]].text)
+                return sums[span]
+
+        sentence_sums = [raw(sent) for sent in parsed.sents]  # long texts: VADER per sentence is 8x faster
         score = round(normalize(sum(sentence_sums)), 4)
         label = label_for(score, band)
         brand_scores = []
         for brand in targets:
-            segments = brand_segments(doc, brand, self._owner_of)
+            segments = brand_segments(parsed, brand)
             # No sentence names the brand (matched on a query term): the whole text speaks for it.
             brand_score = round(normalize(sum(raw(s) for s in segments)), 4) if segments else score
             brand_scores.append((brand, brand_score, label_for(brand_score, band)))
@@ -146,9 +165,6 @@ class Analyzer:
             entities=entities,
         )
 
-    def _raw_en(self, span: Span) -> float:
-        return self.english.raw(span.text)
-
     @staticmethod
     def _rating_only(rating: Rating | None) -> Sentiment | None:
         # Unsupported language: no text score, but a review's stars still say how it went.
@@ -158,15 +174,15 @@ class Analyzer:
             label=rating_label(rating), score=round(2 * rating.normalized - 1, 4), model="rating"
         )
 
-    def _owner_of(self, ent: Span) -> str | None:
+    def _owner_of(self, ent: _Ent) -> str | None:
         if ent.ent_id_ and ent.ent_id_ in self.catalog.owner:
             return self.catalog.owner[ent.ent_id_]
         # An organisation NER found but nobody configured is still "someone else" in a sentence.
         return f"ORG:{ent.text.lower()}" if ent.label_ == "ORG" else None
 
-    def _named_brands(self, doc: Doc) -> list[str]:
+    def _named_brands(self, ents: list[_Ent]) -> list[str]:
         out: list[str] = []
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ in (BRAND, PRODUCT) and ent.ent_id_:
                 owner = self.catalog.owner.get(ent.ent_id_)
                 if owner and owner not in out and self.catalog.label.get(owner) == BRAND:
@@ -174,10 +190,10 @@ class Analyzer:
         return out
 
     @staticmethod
-    def _entities(doc: Doc) -> list[Entity]:
+    def _entities(ents: list[_Ent]) -> list[Entity]:
         seen: set[tuple[str, str]] = set()
         out: list[Entity] = []
-        for ent in doc.ents:
+        for ent in ents:
             canonical = ent.ent_id_ or None
             key = (ent.label_, canonical or ent.text.lower())
             if key in seen or not ent.text.strip():

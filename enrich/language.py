@@ -32,13 +32,30 @@ class LanguageDetector:
     def detect(self, text: str, hint: str | None = None) -> str:
         sample = text[:SAMPLE_CHARS]
         hint = hint if hint in SUPPORTED else None
-        if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+        if not _has_letters(sample, MIN_LETTERS):
             return hint or OTHER
-        weighted = {}
+        # Ranked best first, and only fr and en are weighted: the best of the other languages is the
+        # first one ranked, so the rest of the ranking cannot win (nor come first on a tie).
+        weighted: dict[str, float] = {}
+        other = False
         for lang, prob in self._identifier.rank(sample):
-            weight = PRIORS.get(lang, 1.0) * (HINT_PRIOR if lang == hint else 1.0)
-            weighted[lang] = float(prob) * weight
-        if len(sample.split()) <= SHORT_WORDS:
+            if lang in SUPPORTED:
+                weighted[lang] = float(prob) * PRIORS[lang] * (HINT_PRIOR if lang == hint else 1.0)
+            elif not other:
+                weighted[lang], other = float(prob), True
+            if other and len(weighted) == len(SUPPORTED) + 1:
+                break
+        if len(sample.split(maxsplit=SHORT_WORDS)) <= SHORT_WORDS:
             weighted = {lang: weighted.get(lang, 0.0) for lang in SUPPORTED}
         best = max(weighted, key=weighted.__getitem__)
         return best if best in SUPPORTED else OTHER
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """At least ``count`` letters in ``text``; stops at the ``count``-th (a long text has them early)."""
+    for char in text:
+        if char.isalpha():
+            count -= 1
+            if count <= 0:
+                return True
+    return count <= 0

@@ -15,8 +15,9 @@ Rules, in order, for each word or idiom that has a valence:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from enrich.lexicon import FrenchLexicon
 from enrich.text import fold
@@ -89,6 +90,7 @@ DUAL_BOOSTERS = frozenset({"super", "bien", "moyennement"})
 POST_BOOSTERS = frozenset({"grave"})
 CONTRAST = frozenset({"mais", "cependant", "pourtant", "toutefois", "neanmoins"})
 CONTRAST_PAIRS = frozenset({("par", "contre"), ("en", "revanche"), ("sauf", "que")})
+_CONTRAST_FIRST = CONTRAST | {first for first, _ in CONTRAST_PAIRS}
 STOPS = frozenset({".", ";", ":", "!", "?", "...", "…"})
 _STRUCTURAL = NEGATORS | NE | CONTRAST | frozenset(BOOSTERS) - DUAL_BOOSTERS | {"plus"}
 _VERB_ENDINGS = ("er", "ir", "re", "oir")
@@ -109,6 +111,16 @@ class _Unit:
     negatable: bool = True
 
 
+class _Tokens(NamedTuple):
+    """One sentence or clause: its words, lower-cased, folded, and their lexicon valences."""
+
+    words: Sequence[str]
+    lowered: list[str]
+    folded: list[str]
+    values: list[float]  # 0.0 where the lexicon has nothing
+    negated: list[float | None]  # the valence when negated, for words of negated_fr.tsv
+
+
 class FrenchSentiment:
     """Score French token sequences; ``raw`` gives the valence sum, ``polarity`` the -1..1 score."""
 
@@ -116,17 +128,41 @@ class FrenchSentiment:
 
     def __init__(self, lexicon: FrenchLexicon) -> None:
         self.lexicon = lexicon
-        self._max_idiom = lexicon.longest_idiom
-        self._idiom_starts = frozenset(key[0] for key in lexicon.idioms)
+        # First word of an idiom -> the lengths of the idioms it starts, longest first.
+        lengths: dict[str, set[int]] = {}
+        for key in lexicon.idioms:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._idiom_lengths = {word: sorted(found, reverse=True) for word, found in lengths.items()}
+        self._idiom_starts = frozenset(self._idiom_lengths)
 
     def polarity(self, words: Sequence[str]) -> float:
         return normalize(self.raw(words))
 
     def raw(self, words: Sequence[str]) -> float:
         """Valence sum of one sentence or clause given as its tokens (spaCy's French tokenisation)."""
+        return self.scorer(words)(0, len(words))
+
+    def scorer(self, words: Sequence[str]) -> Callable[[int, int], float]:
+        """``raw`` of ``words[start:end]`` for any slice of one text: what does not depend on a
+        word's neighbours (case, folding, lexicon look-ups) is done once per text, not once per
+        sentence and clause scored."""
         lowered = [w.lower() for w in words]
         folded = [fold(w) for w in words]
-        units = self._units(lowered, folded)
+        lookup, negated_valence = self.lexicon.lookup, self.lexicon.negated_valence
+        values = [lookup(w) or 0.0 for w in lowered]
+        negated = [negated_valence(w) for w in lowered]
+
+        def score(start: int, end: int) -> float:
+            tokens = _Tokens(
+                words[start:end], lowered[start:end], folded[start:end], values[start:end], negated[start:end]
+            )
+            return self._raw(tokens)
+
+        return score
+
+    def _raw(self, tokens: _Tokens) -> float:
+        words, lowered, folded = tokens.words, tokens.lowered, tokens.folded
+        units = self._units(tokens)
         if not units:
             return self._punctuation(folded, 0.0)
         caps = _caps_differ(words)
@@ -139,42 +175,42 @@ class FrenchSentiment:
             total += value
         return self._punctuation(folded, total)
 
-    def _units(self, lowered: list[str], folded: list[str]) -> list[_Unit]:
+    def _units(self, tokens: _Tokens) -> list[_Unit]:
+        folded, values, negated = tokens.folded, tokens.values, tokens.negated
         units: list[_Unit] = []
         i, n = 0, len(folded)
+        idiom_starts = self._idiom_starts
         while i < n:
-            idiom = self._idiom_at(folded, i)
+            word = folded[i]
+            idiom = self._idiom_at(folded, i) if word in idiom_starts else None
             if idiom is not None:
                 length, value = idiom
                 # An idiom that contains its own negation ("pas cher") is not negated again.
-                negatable = folded[i] not in NEGATORS and folded[i] not in NE
+                negatable = word not in NEGATORS and word not in NE
                 if value:
                     units.append(_Unit(i, i + length, value, None, negatable))
                 i += length
                 continue
-            word = folded[i]
-            if word in _STRUCTURAL or (word in DUAL_BOOSTERS and self._next_has_valence(lowered, folded, i)):
-                i += 1
-                continue
-            value = self.lexicon.lookup(lowered[i]) or 0.0
-            negated = self.lexicon.negated_valence(lowered[i])
-            if value or negated is not None:
-                units.append(_Unit(i, i + 1, value, negated))
+            value, negated_value = values[i], negated[i]
+            # Most words carry no valence: nothing else to check for them.
+            if (value or negated_value is not None) and not (
+                word in _STRUCTURAL or (word in DUAL_BOOSTERS and _next_has_valence(tokens, i))
+            ):
+                units.append(_Unit(i, i + 1, value, negated_value))
             i += 1
         return units
 
     def _idiom_at(self, folded: list[str], i: int) -> tuple[int, float] | None:
-        if folded[i] not in self._idiom_starts:
+        lengths = self._idiom_lengths.get(folded[i])
+        if lengths is None:
             return None
-        for length in range(min(self._max_idiom, len(folded) - i), 1, -1):
+        for length in lengths:
+            if length < 2 or i + length > len(folded):
+                continue
             value = self.lexicon.idioms.get(tuple(folded[i : i + length]))
             if value is not None:
                 return length, value
         return None
-
-    def _next_has_valence(self, lowered: list[str], folded: list[str], i: int) -> bool:
-        j = i + 1
-        return j < len(folded) and folded[j] not in STOPS and bool(self.lexicon.lookup(lowered[j]))
 
     def _adjusted(
         self, unit: _Unit, words: Sequence[str], lowered: list[str], folded: list[str], caps: bool
@@ -238,12 +274,18 @@ class FrenchSentiment:
     def _punctuation(folded: list[str], total: float) -> float:
         if not total:
             return total
-        exclamations = min(sum(w.count("!") for w in folded), 4)
-        questions = sum(w.count("?") for w in folded)
+        joined = "".join(folded)  # one count over the sentence, not one per word
+        exclamations = min(joined.count("!"), 4)
+        questions = joined.count("?")
         emphasis = exclamations * 0.292
         if questions > 1:
             emphasis += min(questions * 0.18, 0.96)
         return total + emphasis if total > 0 else total - emphasis
+
+
+def _next_has_valence(tokens: _Tokens, i: int) -> bool:
+    j = i + 1
+    return j < len(tokens.folded) and tokens.folded[j] not in STOPS and bool(tokens.values[j])
 
 
 def _caps_differ(words: Sequence[str]) -> bool:
@@ -253,6 +295,8 @@ def _caps_differ(words: Sequence[str]) -> bool:
 
 
 def _last_contrast(folded: list[str]) -> int | None:
+    if _CONTRAST_FIRST.isdisjoint(folded[1:]):
+        return None  # most sentences: no word that could start a contrast
     found = None
     for i, word in enumerate(folded):
         if i == 0:

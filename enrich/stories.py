@@ -30,6 +30,7 @@ _MASK = (1 << 32) - 1
 _rng = np.random.RandomState(20240601)  # fixed: signatures must compare across runs
 _A = _rng.randint(1, 1 << 31, size=NUM_PERM, dtype=np.uint64)
 _B = _rng.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint64)
+_P, _M, _SHIFT = np.uint64(_PRIME), np.uint64(_MASK), np.uint64(61)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_signature (
@@ -47,11 +48,20 @@ def minhash(text: str) -> np.ndarray | None:
     tokens = words(text)
     if len(tokens) < MIN_WORDS:
         return None
-    shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
-    hashes = np.array([zlib.crc32(s.encode()) for s in shingles], dtype=np.uint64)
-    # (a*x + b) mod p on 32-bit values stays below 2**63: no overflow in uint64.
-    permuted = (np.outer(hashes, _A) + _B) % np.uint64(_PRIME) & np.uint64(_MASK)
-    return permuted.min(axis=0).astype(np.uint32)
+    # The shifted copies stop where the last full shingle ends (hence strict=False).
+    shingles = set(map(" ".join, zip(*(tokens[k:] for k in range(SHINGLE)), strict=False)))
+    hashes = np.fromiter((zlib.crc32(s.encode()) for s in shingles), dtype=np.uint64, count=len(shingles))
+    # (a*x + b) mod p, with a, b < 2**31 and x < 2**32: below 2**64, no overflow in uint64. As p is
+    # the Mersenne prime 2**61 - 1, x mod p = (x & p) + (x >> 61), less p once if that reaches p:
+    # the same values as numpy's %, which divides and takes a third of the time of this function.
+    permuted = np.multiply.outer(hashes, _A)
+    permuted += _B
+    reduced = permuted & _P
+    permuted >>= _SHIFT
+    reduced += permuted
+    np.subtract(reduced, _P, out=reduced, where=reduced >= _P)
+    reduced &= _M
+    return reduced.min(axis=0).astype(np.uint32)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -93,11 +103,11 @@ class StoryStore:
             return story_id_for(mention_id)
         ts = published_at.timestamp()
         # One key per band: the band number and its rows, hashed to a signed 63-bit SQLite integer.
+        raw, width = signature.tobytes(), self.rows * signature.itemsize
         keys = [
             int.from_bytes(
                 hashlib.blake2b(
-                    bytes([self.rows, band]) + signature[band * self.rows : (band + 1) * self.rows].tobytes(),
-                    digest_size=8,
+                    bytes([self.rows, band]) + raw[band * width : (band + 1) * width], digest_size=8
                 ).digest(),
                 "big",
                 signed=True,

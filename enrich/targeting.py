@@ -4,10 +4,8 @@ also names someone else ("le SAV de Velora est nul mais Orbitel est top").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import pairwise
-
-from spacy.tokens import Doc, Span
 
 from enrich.text import fold
 
@@ -33,47 +31,53 @@ BREAK_WORDS = frozenset(
 BREAK_PAIRS = frozenset({("par", "contre"), ("en", "revanche"), ("alors", "que"), ("sauf", "que")})
 PUNCT_BREAKS = frozenset({",", ";", ":"})
 
-OwnerOf = Callable[[Span], str | None]
+Bounds = tuple[int, int]  # token offsets [start, end) in the doc
 
 
-def brand_segments(doc: Doc, brand: str, owner_of: OwnerOf) -> list[Span]:
+@dataclass(frozen=True)
+class Parsed:
+    """What targeting needs of a spaCy doc, read out once: a doc's spans and entities are rebuilt
+    on every access, and a sentence's ``.ents`` walks all the doc's entities."""
+
+    words: list[str]  # token texts
+    sents: list[Bounds]
+    ents: list[tuple[int, int, str | None]]  # start, end and the party the entity names (or None)
+
+
+def brand_segments(parsed: Parsed, brand: str) -> list[Bounds]:
     """The sentences (or clauses) about ``brand``; empty when the text never names it.
 
     A sentence naming nobody belongs to the last party named before it ("Ma box Velora est en
     panne. C'est inadmissible !"), or to the first named after it when it comes first. A sentence
     naming the brand and someone else is cut into clauses, resolved the same way.
     """
-    sents = list(doc.sents)
-    named: list[set[str]] = [{o for o in (owner_of(e) for e in sent.ents) if o is not None} for sent in sents]
+    owners_in = [_owners(parsed, sent) for sent in parsed.sents]
+    named: list[set[str]] = [set(owners) for owners in owners_in]
     if not any(brand in owners for owners in named):
         return []
-    segments: list[Span] = []
-    current = next(
-        (_first(sent, owner_of) for sent, owners in zip(sents, named, strict=True) if owners), None
-    )
-    for sent, owners in zip(sents, named, strict=True):
+    segments: list[Bounds] = []
+    current = next((owners[0] for owners in owners_in if owners), None)
+    for sent, owners, ordered in zip(parsed.sents, named, owners_in, strict=True):
         if brand in owners and len(owners) > 1:
-            segments.extend(_clauses_about(sent, brand, owner_of))
+            segments.extend(_clauses_about(parsed, sent, brand))
         elif (current if not owners else next(iter(owners))) == brand:
             segments.append(sent)
         if owners:
-            current = _last(sent, owner_of)
+            current = ordered[-1]
     return segments
 
 
-def _first(sent: Span, owner_of: OwnerOf) -> str | None:
-    return next((o for o in (owner_of(e) for e in sent.ents) if o is not None), None)
+def _owners(parsed: Parsed, span: Bounds) -> list[str]:
+    """Parties named by the entities lying wholly inside ``span``, in order."""
+    start, end = span
+    return [owner for s, e, owner in parsed.ents if s >= start and e <= end and owner is not None]
 
 
-def _last(sent: Span, owner_of: OwnerOf) -> str | None:
-    return next((o for o in (owner_of(e) for e in reversed(sent.ents)) if o is not None), None)
-
-
-def _clauses_about(sent: Span, brand: str, owner_of: OwnerOf) -> list[Span]:
-    clauses = _split(sent)
+def _clauses_about(parsed: Parsed, sent: Bounds, brand: str) -> list[Bounds]:
+    clauses = _split(parsed, sent)
     named: list[str | None] = []
     for clause in clauses:
-        owners = [o for o in (owner_of(ent) for ent in clause.ents) if o is not None]
+        owners = _owners(parsed, clause)
         named.append(brand if brand in owners else owners[0] if owners else None)
     # A clause naming nobody speaks about the last party named before it ("Velora est nul, ils ne
     # répondent jamais"); leading ones about the first party named after them.
@@ -85,9 +89,9 @@ def _clauses_about(sent: Span, brand: str, owner_of: OwnerOf) -> list[Span]:
     return [clause for clause, owner in zip(clauses, resolved, strict=True) if owner == brand]
 
 
-def _split(sent: Span) -> list[Span]:
-    doc = sent.doc
-    folded = [fold(t.text) for t in sent]
+def _split(parsed: Parsed, sent: Bounds) -> list[Bounds]:
+    offset = sent[0]
+    folded = [fold(w) for w in parsed.words[sent[0] : sent[1]]]
     starts = [0]
     for i in range(1, len(folded)):
         pair = (folded[i], folded[i + 1]) if i + 1 < len(folded) else None
@@ -95,4 +99,4 @@ def _split(sent: Span) -> list[Span]:
         if breaks and i != starts[-1]:
             starts.append(i)
     bounds = [*starts, len(folded)]
-    return [doc[sent.start + a : sent.start + b] for a, b in pairwise(bounds) if b > a]
+    return [(offset + a, offset + b) for a, b in pairwise(bounds) if b > a]
