@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import elastic_transport
@@ -91,6 +92,21 @@ class Indexer:
         if self.refresh and ids:
             self.es.indices.refresh(index=self.names.alias)
         return report
+
+    def set_status(self, ids: list[str], status: str, when: datetime | None) -> dict[str, bool]:
+        """Set the workflow status of stored mentions; returns id -> found (wherever its month)."""
+        located = self._locate(ids)
+        actions = [
+            {
+                "_op_type": "update",
+                "_index": index,
+                "_id": doc_id,
+                "doc": {"status": status, "handled_at": when.isoformat() if when else None},
+            }
+            for doc_id, index in located.items()
+        ]
+        helpers.bulk(self.es, actions, refresh=True)
+        return {doc_id: doc_id in located for doc_id in ids}
 
     def make_visible(self) -> None:
         """Make everything indexed so far visible to searches (best effort: ES may be gone)."""

@@ -105,3 +105,20 @@ def test_spool_status_lists_parked_mentions_and_requeue_brings_them_back(config_
     assert "author.posts out of range" in status.output
     assert "1 parked mention(s) are waiting again" in run(loaded, "spool", "requeue").output
     assert "1 waiting" in run(loaded, "spool", "status").output
+
+
+def test_handled_stops_the_response_clock_and_survives_a_recrawl(config_factory, make_mention, tmp_path):
+    loaded = config_factory()
+    mention = make_mention()
+    file = tmp_path / "one.jsonl"
+    file.write_text(json.dumps(mention.to_document()), encoding="utf-8")
+    assert run(loaded, "import", str(file)).exit_code == 0
+    result = run(loaded, "handled", mention.id, "0" * 32)
+    assert result.exit_code == 1
+    assert "1 mention(s) marked handled" in result.output
+    assert f"no mention with id {'0' * 32}" in result.output
+    run(loaded, "import", str(file))  # re-crawled: the workflow status stays
+    found = json.loads(run(loaded, "search", "--json").output.splitlines()[0])
+    assert found["status"] == "handled" and found["handled_at"]
+    assert run(loaded, "handled", "--undo", mention.id).exit_code == 0
+    assert json.loads(run(loaded, "search", "--json").output.splitlines()[0])["status"] == "new"

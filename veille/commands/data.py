@@ -104,7 +104,26 @@ def search(
         click.echo(
             f"{when}  {label:<8} {mention.source.kind:<6} {mention.source.domain:<22} {who:<16} {text}"
         )
-        click.echo(f"{'':14}{mention.url}")
+        status = "" if mention.status == "new" else f" [{mention.status}]"
+        click.echo(f"{'':14}{mention.id}{status}  {mention.url}")
+
+
+@click.command("handled")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--undo", is_flag=True, help="back to new (waiting for an answer)")
+@click.pass_context
+def handled(ctx: click.Context, ids: tuple[str, ...], undo: bool) -> None:
+    """Mark mentions (by id, as shown by `search --json`) as answered, which stops their response clock."""
+    handle = open_index(loaded_config(ctx), setup=False)
+    found = handle.indexer().set_status(
+        list(ids), "new" if undo else "handled", None if undo else datetime.now(UTC)
+    )
+    missing = [doc_id for doc_id, ok in found.items() if not ok]
+    click.echo(f"{len(ids) - len(missing)} mention(s) marked {'new' if undo else 'handled'}")
+    for doc_id in missing:
+        click.echo(f"no mention with id {doc_id}", err=True)
+    if missing:
+        ctx.exit(1)
 
 
 def _label(mention: Mention, brand: str | None) -> str:
@@ -117,3 +136,4 @@ def _label(mention: Mention, brand: str | None) -> str:
 def register(cli: click.Group) -> None:
     cli.add_command(import_mentions)
     cli.add_command(search)
+    cli.add_command(handled)
