@@ -19,7 +19,6 @@ import logging
 import signal
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -218,13 +217,3 @@ def read_jobs(loaded: LoadedConfig) -> list[JobView]:
             )
         )
     return views
-
-
-def wait_for(predicate: Any, timeout: float, interval: float = 0.5) -> bool:
-    """Poll ``predicate`` until true or ``timeout`` seconds (used by tests and benchmarks)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,6 +16,7 @@ from core.config import LoadedConfig
 from core.mention import Mention
 from index.indexer import Indexer
 from index.names import IndexNames
+from tests.support import free_port
 
 # A fixed "now" for every test: Friday 20 Nov 2026, 14:00 UTC (15:00 in Paris).
 NOW = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
@@ -96,12 +96,6 @@ def alert_config(config_factory) -> Callable[..., LoadedConfig]:
         return config_factory(alerts=alerts, notifications={"email": email}, **sections)
 
     return make
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Inbox:

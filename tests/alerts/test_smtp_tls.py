@@ -11,7 +11,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from alerts.mail.queue import SendFailed
 from alerts.mail.transports import SmtpTransport
 from core.config.notifications import Smtp
-from tests.alerts.conftest import Inbox, free_port
+from tests.alerts.conftest import Inbox
+from tests.support import free_port
 from veille.services.es_security import CA_CERT, NODE_CERT, NODE_KEY, write_certificates
 
 

@@ -1,7 +1,6 @@
 """Indexing against the real Elasticsearch: round trip, idempotency, rejections, unavailability."""
 
 import logging
-import socket
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +12,7 @@ from index.client import ensure_available
 from index.indexer import Indexer
 from index.names import IndexNames
 from index.templates import AnalyzerChoice, detect_analyzers, ensure_templates, mention_mapping
+from tests.support import free_port
 
 
 def stored(es, names, mention_id):
@@ -101,12 +101,6 @@ def test_language_subfields_when_the_cluster_has_the_analyzers():
         "en": {"type": "text", "analyzer": "english"},
     }
     assert mapping["_meta"]["analyzers"] == {"fr": "french", "en": "english"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_unavailable_cluster_names_the_url():

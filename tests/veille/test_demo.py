@@ -1,16 +1,9 @@
 """`veille demo` end to end: the first run collects, indexes and alerts; the second is incremental."""
 
-import socket
-
 from rich.console import Console
 
+from tests.support import free_port
 from veille.demo import run_demo
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_demo_runs_a_full_cycle_then_an_incremental_one(config_factory):

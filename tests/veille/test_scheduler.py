@@ -6,23 +6,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 from click.testing import CliRunner
 
 from core.spool import Spool
+from tests.support import wait_until
 from veille.cli import cli
 from veille.demo_web.server import DemoServer
 from veille.scheduler import read_jobs, status_path
-
-
-def wait_until(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def job_state(loaded):
