@@ -33,7 +33,6 @@ from pathlib import Path
 import yaml
 from aiosmtpd.controller import Controller
 
-from core.config.elasticsearch import ElasticsearchConfig
 from veille.demo_web.config import rebase_config, shipped_config_text
 from veille.demo_web.server import DemoServer
 
@@ -85,8 +84,7 @@ def main() -> None:
     if not es_url:
         from veille.services.es_node import LocalNode
 
-        local = ElasticsearchConfig().local
-        es_url = LocalNode(local.version, local.port, local.heap).start().url
+        es_url = LocalNode.from_config().start().url
 
     inbox = Inbox()
     with socket.socket() as probe:  # aiosmtpd needs a real port number up front

@@ -23,7 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from elasticsearch import Elasticsearch, helpers
 
-from core.config.elasticsearch import ElasticsearchConfig
 from core.mention import Mention
 from index.indexer import Indexer
 from index.names import IndexNames
@@ -120,8 +119,7 @@ def main() -> None:
     if not url:
         from veille.services.es_node import LocalNode
 
-        local = ElasticsearchConfig().local
-        url = LocalNode(local.version, local.port, local.heap).start().url
+        url = LocalNode.from_config().start().url
     es = Elasticsearch(url, request_timeout=120)
     print(f"generating {args.docs} mentions…", flush=True)
     mentions = make_mentions(args.docs)

@@ -80,8 +80,7 @@ def run_demo(loaded: LoadedConfig, console: Console, *, demo_port: int = 8765) -
 
     def start_es() -> str:
         if target.local:
-            local = loaded.config.elasticsearch.local
-            status = LocalNode(local.version, local.port, local.heap).start()
+            status = LocalNode.from_config(loaded.config.elasticsearch.local).start()
             report.es_url = status.url
             return f"Elasticsearch {status.version} at {status.url}"
         report.es_url = target.url

@@ -9,8 +9,7 @@ from veille.services.es_node import LocalNode
 
 
 def _node(ctx: click.Context, port: int | None) -> LocalNode:
-    local = loaded_config(ctx).config.elasticsearch.local
-    return LocalNode(local.version, port or local.port, local.heap)
+    return LocalNode.from_config(loaded_config(ctx).config.elasticsearch.local, port=port)
 
 
 @click.group("es")

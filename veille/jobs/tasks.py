@@ -14,10 +14,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from core.errors import VeilleError
 from veille.jobs.process import process_spool
 from veille.jobs.runtime import Runtime
+
+if TYPE_CHECKING:
+    from crawlers.summary import SourceSummary
 
 logger = logging.getLogger(__name__)
 
@@ -29,24 +33,24 @@ class Outcome:
     details: object = None
 
 
+def _collected(summaries: list[SourceSummary], what: str) -> Outcome:
+    """The outcome of a poll or a crawl: new matching mentions wake the process stage."""
+    matched = sum(s.matched for s in summaries)
+    errors = sum(len(s.errors) for s in summaries)
+    text = f"{len(summaries)} {what}(s), {matched} new matching mention(s), {errors} error(s)"
+    return Outcome(text, ["process"] if matched else [], summaries)
+
+
 def poll(runtime: Runtime) -> Outcome:
     from crawlers import poll_feeds
 
-    summaries = poll_feeds(runtime.loaded)
-    matched = sum(s.matched for s in summaries)
-    errors = sum(len(s.errors) for s in summaries)
-    text = f"{len(summaries)} feed(s), {matched} new matching mention(s), {errors} error(s)"
-    return Outcome(text, ["process"] if matched else [], summaries)
+    return _collected(poll_feeds(runtime.loaded), "feed")
 
 
 def crawl(runtime: Runtime) -> Outcome:
     from crawlers import crawl_sites
 
-    summaries = crawl_sites(runtime.loaded)
-    matched = sum(s.matched for s in summaries)
-    errors = sum(len(s.errors) for s in summaries)
-    text = f"{len(summaries)} site(s), {matched} new matching mention(s), {errors} error(s)"
-    return Outcome(text, ["process"] if matched else [], summaries)
+    return _collected(crawl_sites(runtime.loaded), "site")
 
 
 def process(runtime: Runtime) -> Outcome:

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.config.elasticsearch import LocalNode as LocalNodeConfig
 from core.errors import ESNodeError
 from core.processes import process_alive
 from veille.services import es_security
@@ -78,6 +79,12 @@ class LocalNode:
         self.node_dir = self.cache_dir / f"node-{port}"
         self.pid_file = self.node_dir / "node.pid"
         self.cluster_name = f"veille-local-{port}"
+
+    @classmethod
+    def from_config(cls, local: LocalNodeConfig | None = None, *, port: int | None = None) -> LocalNode:
+        """The node ``elasticsearch.local`` describes (the defaults when ``local`` is None)."""
+        local = local or LocalNodeConfig()
+        return cls(local.version, port or local.port, local.heap)
 
     @property
     def url(self) -> str:
