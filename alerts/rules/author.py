@@ -7,25 +7,23 @@ Options (``InfluentialAuthorRule``): ``min_influence`` (0-100, computed by enric
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from alerts import wording
-from alerts.queries import AlertQueries, negative_clause, published_between
-from alerts.rules.base import Finding, RuleType
+from alerts.queries import negative_clause
+from alerts.rules.events import MatchingMentionsRule
 from core.config.alerts import InfluentialAuthorRule
 
 
-class InfluentialAuthor(RuleType):
+class InfluentialAuthor(MatchingMentionsRule):
     """Each negative mention by an influential author is reported once."""
 
     type_name = "influential_author"
     config_model = InfluentialAuthorRule
-    episodic = False
     label = "auteur influent"
     config: InfluentialAuthorRule
 
-    def _clause(self, brand: str) -> dict[str, Any]:
+    def clause(self, brand: str) -> dict[str, Any]:
         return {
             "bool": {
                 "filter": [
@@ -35,40 +33,18 @@ class InfluentialAuthor(RuleType):
             }
         }
 
-    def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
-        start = now - self.config.window
-        matches = queries.matching_mentions(self.context.brands, self._clause, start, now)
+    def summary(self, brand: str, count: int) -> str:
         threshold = wording.number(self.config.min_influence)
-        findings = []
-        for brand in self.context.brands:
-            found = matches.get(brand, {})
-            findings.append(
-                Finding(
-                    key=brand,
-                    brand=brand,
-                    status="firing" if found else "normal",
-                    summary=(
-                        f"{brand} : {wording.plural(len(found), 'mention négative', 'mentions négatives')} "
-                        f"d'auteurs influents (influence ≥ {threshold})"
-                    ),
-                    severity=float(len(found)),
-                    window_start=start,
-                    window_end=now,
-                    figures={"matching": len(found), "min_influence": self.config.min_influence},
-                    evidence={
-                        "bool": {
-                            "filter": [
-                                {"term": {"brands": brand}},
-                                self._clause(brand),
-                                published_between(start, now),
-                            ]
-                        }
-                    },
-                    kql=(
-                        f'brands:"{brand}" and brand_labels:"{brand}:negative" '
-                        f"and author.influence >= {self.config.min_influence:g}"
-                    ),
-                    mentions=found,
-                )
-            )
-        return findings
+        return (
+            f"{brand} : {wording.plural(count, 'mention négative', 'mentions négatives')} "
+            f"d'auteurs influents (influence ≥ {threshold})"
+        )
+
+    def figures(self, count: int) -> dict[str, Any]:
+        return {"matching": count, "min_influence": self.config.min_influence}
+
+    def kql(self, brand: str) -> str:
+        return (
+            f'brands:"{brand}" and brand_labels:"{brand}:negative" '
+            f"and author.influence >= {self.config.min_influence:g}"
+        )

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
 from typing import Any
 
 from alerts import wording
-from alerts.queries import AlertQueries, published_between
-from alerts.rules.base import Finding, RuleType
+from alerts.rules.events import MatchingMentionsRule
 from core.config.alerts import CrisisKeywordsRule
 
 FIELDS = ("text", "title")
@@ -79,40 +77,26 @@ def keywords_clause(keywords: list[str]) -> dict[str, Any]:
     return {"bool": {"should": [keyword_clause(k) for k in keywords], "minimum_should_match": 1}}
 
 
-class CrisisKeywords(RuleType):
+class CrisisKeywords(MatchingMentionsRule):
     """Immediate alert on crisis words; each mention is reported once."""
 
     type_name = "crisis_keywords"
     config_model = CrisisKeywordsRule
-    episodic = False
     label = "mots de crise"
     config: CrisisKeywordsRule
 
-    def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
-        start = now - self.config.window
-        clause = keywords_clause(self.config.keywords)
-        matches = queries.matching_mentions(self.context.brands, lambda _brand: clause, start, now)
-        window = published_between(start, now)
+    def clause(self, brand: str) -> dict[str, Any]:
+        return keywords_clause(self.config.keywords)
+
+    def summary(self, brand: str, count: int) -> str:
         quoted = ", ".join(f"« {k} »" for k in self.config.keywords[:6])
-        findings = []
-        for brand in self.context.brands:
-            found = matches.get(brand, {})
-            findings.append(
-                Finding(
-                    key=brand,
-                    brand=brand,
-                    status="firing" if found else "normal",
-                    summary=(
-                        f"{brand} : {wording.plural(len(found), 'mention')} avec un mot de crise "
-                        f"({quoted}) sur {wording.duration(self.config.window)}"
-                    ),
-                    severity=float(len(found)),
-                    window_start=start,
-                    window_end=now,
-                    figures={"matching": len(found), "keywords": list(self.config.keywords)},
-                    evidence={"bool": {"filter": [{"term": {"brands": brand}}, clause, window]}},
-                    kql=f'brands:"{brand}" and (' + " or ".join(f'"{k}"' for k in self.config.keywords) + ")",
-                    mentions=found,
-                )
-            )
-        return findings
+        return (
+            f"{brand} : {wording.plural(count, 'mention')} avec un mot de crise "
+            f"({quoted}) sur {wording.duration(self.config.window)}"
+        )
+
+    def figures(self, count: int) -> dict[str, Any]:
+        return {"matching": count, "keywords": list(self.config.keywords)}
+
+    def kql(self, brand: str) -> str:
+        return f'brands:"{brand}" and (' + " or ".join(f'"{k}"' for k in self.config.keywords) + ")"
