@@ -8,7 +8,7 @@ sentiment falls back to its overall label.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -132,7 +132,7 @@ class MentionQueries:
         }
         if unique_stories:
             aggs["buckets"]["aggs"] = _unique_story_aggs()
-        bounded = MentionFilter(**{**flt.__dict__, "since": start, "until": end})
+        bounded = replace(flt, since=start, until=end)
         response = self._search(size=0, query=bounded.to_query(), aggs=aggs)
         if "aggregations" not in response:
             return []

@@ -74,7 +74,6 @@ def run_demo(loaded: LoadedConfig, console: Console, *, demo_port: int = 8765) -
     loaded = _on_port(loaded, demo_port)
     report = DemoReport()
     target = resolve_target(loaded.config.elasticsearch)
-    steps: list[tuple[str, Callable[[], str]]] = []
     runtime = Runtime(loaded)
     server: object | None = None
 
@@ -110,7 +109,7 @@ def run_demo(loaded: LoadedConfig, console: Console, *, demo_port: int = 8765) -
         preview_digest(loaded, path, now=datetime.now(UTC))
         return f"digest preview written to {path}"
 
-    steps = [
+    steps: list[tuple[str, Callable[[], str]]] = [
         ("Starting Elasticsearch", start_es),
         ("Starting the demo web", start_web),
         ("Setting up the index", setup_index),

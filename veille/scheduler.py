@@ -119,7 +119,8 @@ class VeilleScheduler:
         tasks.bind_runtime(self.runtime, self._on_outcome)
         self.scheduler.start(paused=True)
         now = datetime.now(UTC)
-        for name, trigger in desired_triggers(self.runtime.loaded).items():
+        desired = desired_triggers(self.runtime.loaded)
+        for name, trigger in desired.items():
             job = self.scheduler.get_job(name)
             if job is not None and str(job.trigger) == str(trigger):
                 continue  # keep the stored next run (a missed digest still runs on restart)
@@ -130,7 +131,7 @@ class VeilleScheduler:
             if first is None:  # cron: let the trigger compute the next time
                 self.scheduler.get_job(name).modify(next_run_time=trigger.get_next_fire_time(None, now))
         for job in self.scheduler.get_jobs():
-            if job.id not in desired_triggers(self.runtime.loaded):
+            if job.id not in desired:
                 job.remove()  # e.g. the digest was disabled in config.yaml
         self.scheduler.resume()
         logger.warning(

@@ -19,9 +19,10 @@ class IndexHandle:
     es: Elasticsearch
     names: IndexNames
     analyzers: AnalyzerChoice | None = None
+    bulk_chunk: int = 500  # elasticsearch.bulk_chunk
 
     def indexer(self, *, refresh: bool = False) -> Indexer:
-        return Indexer(self.es, self.names, refresh=refresh)
+        return Indexer(self.es, self.names, chunk_size=self.bulk_chunk, refresh=refresh)
 
     @property
     def queries(self) -> MentionQueries:
@@ -36,7 +37,7 @@ def open_index(loaded: LoadedConfig, *, setup: bool = True) -> IndexHandle:
     es_config = loaded.config.elasticsearch
     es = connect(es_config, resolve_target(es_config).url)
     ensure_available(es)
-    handle = IndexHandle(es, IndexNames(es_config.index_prefix))
+    handle = IndexHandle(es, IndexNames(es_config.index_prefix), bulk_chunk=es_config.bulk_chunk)
     if setup:
         handle.analyzers = ensure_templates(es, handle.names)
     return handle

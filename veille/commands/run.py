@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from core.errors import IndexUnavailable
 from core.spool import Spool
 from index.client import client_url, connect, ensure_available, resolve_target
 from veille.commands.common import loaded_config
@@ -59,7 +60,7 @@ def status(ctx: click.Context) -> None:
     try:
         health = ensure_available(es)
         click.echo(f"elasticsearch: {health.get('status')} at {client_url(es)}")
-    except Exception as exc:  # the status command reports, it does not fail on a down cluster
+    except IndexUnavailable as exc:  # the status command reports a down cluster, it does not fail on it
         click.echo(f"elasticsearch: unavailable ({exc})")
     finally:
         es.close()

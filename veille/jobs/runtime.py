@@ -38,9 +38,7 @@ class Runtime:
             return self._index
 
     def indexer(self) -> Indexer:
-        return Indexer(
-            self.index().es, self.index().names, chunk_size=self.loaded.config.elasticsearch.bulk_chunk
-        )
+        return self.index().indexer()
 
     @cached_property
     def enricher(self):  # noqa: ANN201 - enrich.pipeline.Enricher, imported lazily (spaCy is slow)
