@@ -88,24 +88,33 @@ def search(
         brand=brand, sentiment=sentiment, since=_since(since), source_kind=source_kind, query=query
     )
     total = handle.queries.count(flt)
-    docs = handle.queries.latest(flt, size=limit)
+    hits = handle.queries.matching(flt, size=limit)
     if as_json:
-        for doc in docs:
-            click.echo(json.dumps(doc, ensure_ascii=False))
+        for hit in hits:
+            click.echo(json.dumps(hit.source, ensure_ascii=False))
         return
     tz = loaded.config.tz
-    click.echo(f"{total} mention(s) match; showing {len(docs)}")
-    for doc in docs:
-        mention = Mention.from_document(doc)
+    click.echo(f"{total} mention(s) match; showing {len(hits)}")
+    for hit in hits:
+        mention = Mention.from_document(hit.source)
         label = _label(mention, brand)
-        when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M")
+        when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M") if mention.published_at else "?"
         who = mention.author.name or "?"
-        text = (mention.snippet or mention.title or mention.text).replace("\n", " ")[:110]
-        click.echo(
-            f"{when}  {label:<8} {mention.source.kind:<6} {mention.source.domain:<22} {who:<16} {text}"
-        )
+        click.echo(f"{when}  {label:<8} {mention.source.kind:<6} {mention.source.domain:<22} {who:<16}")
+        if hit.fragments:
+            for fragment in hit.fragments:
+                click.echo(f"{'':14}… {_emphasise(fragment)} …")
+        else:
+            text = (mention.snippet or mention.title or mention.text).replace("\n", " ")[:110]
+            click.echo(f"{'':14}{text}")
         status = "" if mention.status == "new" else f" [{mention.status}]"
         click.echo(f"{'':14}{mention.id}{status}  {mention.url}")
+
+
+def _emphasise(fragment: str) -> str:
+    """Elasticsearch's <em> marks as bold on a terminal (plain text, marks removed, in a pipe)."""
+    parts = re.split(r"</?em>", " ".join(fragment.split()))
+    return "".join(click.style(part, bold=True) if i % 2 else part for i, part in enumerate(parts))
 
 
 @click.command("handled")

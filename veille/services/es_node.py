@@ -31,7 +31,7 @@ from pathlib import Path
 from core.config.elasticsearch import LocalNode as LocalNodeConfig
 from core.errors import ESNodeError
 from core.processes import process_alive
-from veille.services import es_security
+from veille.services import es_plugin, es_security
 from veille.services.es_distribution import download, unpack
 from veille.services.es_java import find_jdk
 
@@ -122,19 +122,27 @@ class LocalNode:
         self.cache_dir.chmod(0o755)
         with self._lock():
             current = self.status()
+            es_home = unpack(
+                download(self.version, self.cache_dir / "downloads"), self.version, self.cache_dir
+            )
+            jdk = find_jdk(self.cache_dir)
+            plugin = es_plugin.build(es_home, self.version, jdk.home, self.cache_dir / "plugins")
+            es_plugin.install(plugin, es_home)
             if current.running:
-                return current
+                if self._plugin_record() == plugin.stem:
+                    return current
+                # Started before this analysis plugin was built: the node must load it.
+                logger.warning("restarting the node at %s to load %s", self.url, plugin.name)
+                self.stop()
+                current = self.status()
             if "another" in current.detail or self._port_busy():
                 raise ESNodeError(
                     f"port {self.port} is in use by another program; choose another with "
                     "elasticsearch.local.port in config.yaml or --port"
                 )
-            es_home = unpack(
-                download(self.version, self.cache_dir / "downloads"), self.version, self.cache_dir
-            )
-            jdk = find_jdk(self.cache_dir)
             self._prepare_node_dir(es_home, jdk.home)
             self._launch(es_home, jdk.home)
+            self._plugin_record_path.write_text(plugin.stem + "\n")
             return self._wait_healthy(timeout)
 
     def stop(self, timeout: float = 60.0) -> bool:
@@ -153,6 +161,17 @@ class LocalNode:
         return True
 
     # -- internals -----------------------------------------------------------------------------
+    @property
+    def _plugin_record_path(self) -> Path:
+        # In the cache folder (root's), not the node folder the ES user can write.
+        return self.cache_dir / f".node-{self.port}.plugin"
+
+    def _plugin_record(self) -> str | None:
+        try:
+            return self._plugin_record_path.read_text().strip()
+        except OSError:
+            return None
+
     @contextmanager
     def _lock(self) -> Iterator[None]:
         self.node_dir.mkdir(parents=True, exist_ok=True)
