@@ -75,9 +75,9 @@ def _run(args: list[str], what: str) -> None:
         raise ESNodeError(f"{what} failed: {exc}") from exc
 
 
-def build(es_home: Path, version: str, java_home: Path, out_dir: Path) -> Path:
-    """The plugin zip for this source and ES version, built once into ``out_dir``."""
-    root = source_dir()
+def build(es_home: Path, version: str, java_home: Path, out_dir: Path, root: Path | None = None) -> Path:
+    """The plugin zip for the source in ``root`` (default: shipped) and ES version, built once."""
+    root = root or source_dir()
     target = out_dir / f"{PLUGIN_NAME}-{version}-{source_hash(version, root)}.zip"
     if target.exists():
         return target
