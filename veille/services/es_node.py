@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import pwd
-import shutil
 import signal
 import ssl
 import subprocess
@@ -31,7 +30,7 @@ from pathlib import Path
 from core.config.elasticsearch import LocalNode as LocalNodeConfig
 from core.errors import ESNodeError
 from core.processes import process_alive
-from veille.services import es_plugin, es_security
+from veille.services import es_files, es_plugin, es_security
 from veille.services.es_distribution import download, unpack
 from veille.services.es_java import find_jdk
 
@@ -146,19 +145,37 @@ class LocalNode:
             return self._wait_healthy(timeout)
 
     def stop(self, timeout: float = 60.0) -> bool:
-        """Stop the node; True if one was running."""
+        """Stop the node; True if one was running.
+
+        The pid file is written by the Elasticsearch user: its pid is signalled only if that
+        process is this node's Elasticsearch run by that user, checked again before SIGKILL.
+        """
         pid = self._pid()
         if pid is None:
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and process_alive(pid):
+        while time.monotonic() < deadline and self.is_node_process(pid):
             time.sleep(0.3)
-        if process_alive(pid):
+        if self.is_node_process(pid):
             logger.warning("Elasticsearch (pid %s) did not stop in %ss; killing it", pid, timeout)
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+    def is_node_process(self, pid: int) -> bool:
+        """Whether ``pid`` is this node's Elasticsearch server, run by the user Veille runs it as."""
+        if not process_alive(pid):
+            return False
+        owner = _process_owner_and_args(pid)
+        if owner is None:
+            return False
+        uid, args = owner
+        if uid != _node_uid():
+            return False
+        return "org.elasticsearch.bootstrap.Elasticsearch" in " ".join(args) and (
+            f"-Djava.io.tmpdir={self.node_dir / 'tmp'}" in args
+        )
 
     # -- internals -----------------------------------------------------------------------------
     @property
@@ -183,11 +200,20 @@ class LocalNode:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _pid(self) -> int | None:
+        """The node's server pid, if the pid file names a live process that is this node."""
+        raw = es_files.read_file(self.node_dir, self.pid_file.name) if self.node_dir.is_dir() else None
         try:
-            pid = int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
+            pid = int((raw or b"").strip())
+        except ValueError:
             return None
-        return pid if process_alive(pid) else None
+        if pid <= 1 or not process_alive(pid):
+            return None
+        if not self.is_node_process(pid):
+            logger.warning(
+                "%s names process %s, which is not this Elasticsearch node: ignoring it", self.pid_file, pid
+            )
+            return None
+        return pid
 
     def _port_busy(self) -> bool:
         import socket
@@ -214,12 +240,16 @@ class LocalNode:
             return None
 
     def _prepare_node_dir(self, es_home: Path, java_home: Path) -> None:
+        # The ES user owns this folder and may have planted links: es_files never follows them.
         config = self.node_dir / "config"
-        if not (config / "jvm.options").exists():
-            shutil.copytree(es_home / "config", config, dirs_exist_ok=True)
-        for sub in ("data", "logs", "tmp"):
-            (self.node_dir / sub).mkdir(parents=True, exist_ok=True)
-        (config / "elasticsearch.yml").write_text(
+        base = self.node_dir
+        if es_files.read_file(base, "config/jvm.options") is None:
+            es_files.copy_tree(es_home / "config", base, "config")
+        for sub in ("data", "logs", "tmp", "config/jvm.options.d"):
+            es_files.make_dirs(base, sub)
+        es_files.write_file(
+            base,
+            "config/elasticsearch.yml",
             "\n".join(
                 [
                     "# Written by `veille es start`; edits are overwritten.",
@@ -237,16 +267,17 @@ class LocalNode:
                     "action.destructive_requires_name: false",
                     "",
                 ]
-            )
+            ),
+            mode=0o664,
         )
-        (config / "jvm.options.d").mkdir(exist_ok=True)
-        (config / "jvm.options.d" / "veille-heap.options").write_text(f"-Xms512m\n-Xmx{self.heap}\n")
+        es_files.write_file(
+            base, "config/jvm.options.d/veille-heap.options", f"-Xms512m\n-Xmx{self.heap}\n", mode=0o664
+        )
+        user = _ensure_es_user() if os.geteuid() == 0 else None
+        if user is not None:
+            es_files.chown_tree(self.node_dir, user.pw_uid, user.pw_gid)
         if self.secure:
-            es_security.prepare(self.node_dir, config, es_home, java_home)
-        if os.geteuid() == 0:
-            user = _ensure_es_user()
-            for path in [self.node_dir, *self.node_dir.rglob("*")]:
-                os.chown(path, user.pw_uid, user.pw_gid)
+            es_security.prepare(self.node_dir, config, es_home, java_home, user=user)
 
     def _launch(self, es_home: Path, java_home: Path) -> None:
         env = {
@@ -258,7 +289,7 @@ class LocalNode:
         }
         user = _ensure_es_user() if os.geteuid() == 0 else None
         self.pid_file.unlink(missing_ok=True)
-        log = (self.node_dir / "logs" / "startup.log").open("ab")
+        log = os.fdopen(es_files.open_file(self.node_dir, "logs/startup.log", append=True), "ab")
         # -d daemonizes once the node has started; -p writes the server's pid for stop/status.
         command = [str(es_home / "bin" / "elasticsearch"), "-d", "-p", str(self.pid_file)]
         logger.info("starting Elasticsearch %s on %s (java %s)", self.version, self.url, java_home)
@@ -298,10 +329,46 @@ class LocalNode:
         raise ESNodeError(f"Elasticsearch did not become healthy within {timeout:.0f}s:\n{self._log_tail()}")
 
     def _log_tail(self, lines: int = 25) -> str:
-        logs = sorted((self.node_dir / "logs").glob("*.log"), key=lambda p: p.stat().st_mtime)
-        if not logs:
+        logs = sorted(
+            (p for p in (self.node_dir / "logs").glob("*.log") if not p.is_symlink()),
+            key=lambda p: p.stat(follow_symlinks=False).st_mtime,
+        )
+        raw = es_files.read_file(self.node_dir, Path("logs") / logs[-1].name) if logs else None
+        if raw is None:
             return "(no log written)"
-        return "\n".join(logs[-1].read_text(errors="replace").splitlines()[-lines:])
+        return "\n".join(raw.decode(errors="replace").splitlines()[-lines:])
+
+
+def _node_uid() -> int | None:
+    """The uid the node runs as: ``veille-es`` under root, else ourselves."""
+    if os.geteuid() != 0:
+        return os.geteuid()
+    try:
+        return pwd.getpwnam(ES_USER).pw_uid
+    except KeyError:
+        return None
+
+
+def _process_owner_and_args(pid: int) -> tuple[int, list[str]] | None:
+    """(real uid, command line) of a process, from /proc (Linux) or ps."""
+    proc = Path(f"/proc/{pid}")
+    if proc.is_dir():
+        try:
+            status = (proc / "status").read_text()
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return None
+        uid_line = next((line for line in status.splitlines() if line.startswith("Uid:")), "")
+        if not uid_line:
+            return None
+        return int(uid_line.split()[1]), [a.decode(errors="replace") for a in args if a]
+    try:
+        out = subprocess.run(
+            ["ps", "-ww", "-o", "uid=,args=", "-p", str(pid)], capture_output=True, text=True, check=True
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return (int(out[0]), out[1:]) if out else None
 
 
 def _ensure_es_user() -> pwd.struct_passwd:

@@ -11,7 +11,7 @@ import base64
 import datetime as dt
 import ipaddress
 import logging
-import os
+import pwd
 import secrets
 import subprocess
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from core.errors import ESNodeError
+from veille.services import es_files
 
 logger = logging.getLogger(__name__)
 
@@ -59,40 +60,45 @@ def settings(config_dir: Path) -> list[str]:
     ]
 
 
-def prepare(node_dir: Path, config_dir: Path, es_home: Path, java_home: Path) -> NodeSecurity:
-    """Certificates (created once) and the bootstrap password in a fresh keystore."""
+def prepare(
+    node_dir: Path, config_dir: Path, es_home: Path, java_home: Path, *, user: pwd.struct_passwd | None = None
+) -> NodeSecurity:
+    """Certificates (created once) and the bootstrap password in a fresh keystore.
+
+    Written without following links (``es_files``): under root, ``user`` owns the node folder.
+    The keystore tool runs as ``user`` so that it can only write what that user could.
+    """
     certs = config_dir / CERTS
     if not all((certs / name).exists() for name in (CA_CERT, NODE_CERT, NODE_KEY)):
-        write_certificates(certs)
+        write_certificates(node_dir, certs.relative_to(node_dir))
     password = elastic_password(node_dir)
-    _write_keystore(es_home, java_home, config_dir, password)
+    if user is not None:
+        es_files.chown_tree(node_dir, user.pw_uid, user.pw_gid)
+    _write_keystore(es_home, java_home, config_dir, password, user)
     return NodeSecurity(certs / CA_CERT, password)
 
 
 def load(node_dir: Path, config_dir: Path) -> NodeSecurity | None:
     """The security of a node prepared earlier, or None if it never was."""
-    password_file = node_dir / PASSWORD_FILE
+    password = es_files.read_file(node_dir, PASSWORD_FILE) if node_dir.is_dir() else None
     ca = config_dir / CERTS / CA_CERT
-    if not password_file.exists() or not ca.exists():
+    if password is None or not ca.exists():
         return None
-    return NodeSecurity(ca, password_file.read_text().strip())
+    return NodeSecurity(ca, password.decode().strip())
 
 
 def elastic_password(node_dir: Path) -> str:
     """The node's ``elastic`` password: generated once, kept in a 0600 file next to its data."""
-    path = node_dir / PASSWORD_FILE
-    if path.exists():
-        return path.read_text().strip()
+    existing = es_files.read_file(node_dir, PASSWORD_FILE)
+    if existing:
+        return existing.decode().strip()
     password = secrets.token_urlsafe(24)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(password + "\n")
+    es_files.write_file(node_dir, PASSWORD_FILE, password + "\n", mode=0o600)
     return password
 
 
-def write_certificates(certs: Path) -> None:
-    """A self-signed CA and a node certificate for 127.0.0.1 / localhost, as PEM files."""
-    certs.mkdir(parents=True, exist_ok=True)
+def write_certificates(base: Path, certs: Path) -> None:
+    """A self-signed CA and a node certificate for 127.0.0.1 / localhost, as PEM files in ``base/certs``."""
     now = dt.datetime.now(dt.UTC)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Veille local CA")])
@@ -144,18 +150,18 @@ def write_certificates(certs: Path) -> None:
         )
         .sign(ca_key, hashes.SHA256())
     )
-    (certs / CA_CERT).write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
-    (certs / NODE_CERT).write_bytes(node_cert.public_bytes(serialization.Encoding.PEM))
+    es_files.write_file(base, certs / CA_CERT, ca_cert.public_bytes(serialization.Encoding.PEM))
+    es_files.write_file(base, certs / NODE_CERT, node_cert.public_bytes(serialization.Encoding.PEM))
     key_pem = node_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    fd = os.open(certs / NODE_KEY, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key_pem)
-    logger.info("wrote a private CA and a node certificate in %s", certs)
+    es_files.write_file(base, certs / NODE_KEY, key_pem, mode=0o600)
+    logger.info("wrote a private CA and a node certificate in %s", base / certs)
 
 
-def _write_keystore(es_home: Path, java_home: Path, config_dir: Path, password: str) -> None:
+def _write_keystore(
+    es_home: Path, java_home: Path, config_dir: Path, password: str, user: pwd.struct_passwd | None
+) -> None:
     """A new keystore holding ``bootstrap.password``: the elastic user's password on first start."""
     env = {
         "PATH": "/usr/bin:/bin",
@@ -163,12 +169,20 @@ def _write_keystore(es_home: Path, java_home: Path, config_dir: Path, password: 
         "ES_PATH_CONF": str(config_dir),
         "LANG": "C.UTF-8",
     }
-    (config_dir / "elasticsearch.keystore").unlink(missing_ok=True)
+    (config_dir / "elasticsearch.keystore").unlink(missing_ok=True)  # unlink never follows a link
     tool = str(es_home / "bin" / "elasticsearch-keystore")
     for args, stdin in (([tool, "create"], ""), ([tool, "add", "-x", "-f", "bootstrap.password"], password)):
         try:
             subprocess.run(
-                args, input=stdin, env=env, capture_output=True, text=True, timeout=120, check=True
+                args,
+                input=stdin,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=True,
+                user=user.pw_uid if user else None,
+                group=user.pw_gid if user else None,
             )
         except (OSError, subprocess.SubprocessError) as exc:
             # The password goes through stdin only: neither the command line nor this message holds it.
