@@ -18,6 +18,7 @@ from elasticsearch import ApiError, Elasticsearch
 from core.config.elasticsearch import ElasticsearchConfig
 from core.config.secrets import read_secret
 from core.errors import IndexUnavailable
+from index import local_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ def connect(config: ElasticsearchConfig, url: str | None = None) -> Elasticsearc
         options["api_key"] = api_key
     elif username and password:
         options["basic_auth"] = (username, password)
+    else:
+        # Veille's own node: the API key `veille es start` generated (index.local_credentials).
+        options.update(local_credentials.client_options(target))
     if ca_certs:
         options["ca_certs"] = ca_certs
     return Elasticsearch(target, **options)

@@ -1,16 +1,19 @@
 """The local single-node Elasticsearch that Veille starts by itself (``veille es start``).
 
-Bound to 127.0.0.1, ``discovery.type=single-node``, security off (loopback only), a 512 MB to
-1 GB heap. Elasticsearch refuses to run as root, so when invoked as root the node runs as the
+Bound to 127.0.0.1, ``discovery.type=single-node``, a 512 MB to 1 GB heap, with Veille's
+analysis plugin (``es_plugin``) and authentication on: the ``elastic`` password and an API key
+are generated and kept in ``<cache>/credentials`` (``index.local_credentials``), where
+``connect()`` finds them (``elasticsearch.local.security: false`` turns authentication off).
+Elasticsearch refuses to run as root, so when invoked as root the node runs as the
 dedicated system user ``veille-es``. Everything lives under the cache folder (``$VEILLE_CACHE_DIR``,
 else /var/cache/veille for root, ~/.cache/veille otherwise): the verified download, ES_HOME, and
 one folder per port with config, data, logs and the pid file. Starting twice leaves one node.
-``secure=True`` runs it like a production cluster instead (x-pack security, HTTPS with a private
-CA, an ``elastic`` password; see ``es_security``) to test Veille's TLS + API key path.
+``secure=True`` adds HTTPS with a private CA, like a production cluster (see ``es_security``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import logging
@@ -30,6 +33,8 @@ from pathlib import Path
 from core.config.elasticsearch import LocalNode as LocalNodeConfig
 from core.errors import ESNodeError
 from core.processes import process_alive
+from index import local_credentials
+from index.local_credentials import default_cache_dir
 from veille.services import es_files, es_plugin, es_security
 from veille.services.es_distribution import download, unpack
 from veille.services.es_java import find_jdk
@@ -37,15 +42,6 @@ from veille.services.es_java import find_jdk
 logger = logging.getLogger(__name__)
 
 ES_USER = "veille-es"
-
-
-def default_cache_dir() -> Path:
-    if os.environ.get("VEILLE_CACHE_DIR"):
-        return Path(os.environ["VEILLE_CACHE_DIR"])
-    # /root is mode 0700: the unprivileged ES user could not read anything under it.
-    if os.geteuid() == 0:
-        return Path("/var/cache/veille")
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "veille"
 
 
 @dataclass(frozen=True)
@@ -69,9 +65,11 @@ class LocalNode:
         cache_dir: Path | None = None,
         *,
         secure: bool = False,
+        auth: bool = True,
     ) -> None:
         self.version = version
-        self.secure = secure
+        self.secure = secure  # HTTPS with a private CA, and authentication
+        self.auth = auth or secure
         self.port = port
         self.heap = heap
         self.cache_dir = cache_dir or default_cache_dir()
@@ -83,18 +81,23 @@ class LocalNode:
     def from_config(cls, local: LocalNodeConfig | None = None, *, port: int | None = None) -> LocalNode:
         """The node ``elasticsearch.local`` describes (the defaults when ``local`` is None)."""
         local = local or LocalNodeConfig()
-        return cls(local.version, port or local.port, local.heap)
+        return cls(local.version, port or local.port, local.heap, auth=local.security)
 
     @property
     def url(self) -> str:
         return f"{'https' if self.secure else 'http'}://127.0.0.1:{self.port}"
 
     @property
+    def credentials(self) -> local_credentials.LocalCredentials | None:
+        """The ``elastic`` password and Veille's API key (None until first started with auth)."""
+        return local_credentials.load(self.port, self.cache_dir) if self.auth else None
+
+    @property
     def security(self) -> es_security.NodeSecurity | None:
         """CA file and ``elastic`` password of a secure node (None until it was first started)."""
         if not self.secure:
             return None
-        return es_security.load(self.node_dir, self.node_dir / "config")
+        return es_security.load(self.node_dir / "config", self.credentials)
 
     # -- public operations ---------------------------------------------------------------------
     def status(self) -> NodeStatus:
@@ -127,11 +130,12 @@ class LocalNode:
             jdk = find_jdk(self.cache_dir)
             plugin = es_plugin.build(es_home, self.version, jdk.home, self.cache_dir / "plugins")
             es_plugin.install(plugin, es_home)
+            record = f"{plugin.stem} auth={self.auth} tls={self.secure}"
             if current.running:
-                if self._plugin_record() == plugin.stem:
-                    return current
-                # Started before this analysis plugin was built: the node must load it.
-                logger.warning("restarting the node at %s to load %s", self.url, plugin.name)
+                if self._plugin_record() == record:
+                    return self._with_api_key(current)
+                # Started before this plugin build, or with other security settings.
+                logger.warning("restarting the node at %s (%s)", self.url, record)
                 self.stop()
                 current = self.status()
             if "another" in current.detail or self._port_busy():
@@ -141,8 +145,8 @@ class LocalNode:
                 )
             self._prepare_node_dir(es_home, jdk.home)
             self._launch(es_home, jdk.home)
-            self._plugin_record_path.write_text(plugin.stem + "\n")
-            return self._wait_healthy(timeout)
+            self._plugin_record_path.write_text(record + "\n")
+            return self._with_api_key(self._wait_healthy(timeout))
 
     def stop(self, timeout: float = 60.0) -> bool:
         """Stop the node; True if one was running.
@@ -178,6 +182,28 @@ class LocalNode:
         )
 
     # -- internals -----------------------------------------------------------------------------
+    def _with_api_key(self, status: NodeStatus) -> NodeStatus:
+        """Make sure the stored API key authenticates; mint and store a new one if not."""
+        credentials = self.credentials
+        if credentials is None:
+            return status
+        if credentials.api_key and self._request("GET", "/_security/_authenticate", api_key=True):
+            return status
+        created = self._request("POST", "/_security/api_key", es_security.api_key_request())
+        if not created or "encoded" not in created:
+            raise ESNodeError(f"the node at {self.url} did not create Veille's API key")
+        local_credentials.save(
+            self.port,
+            dataclasses.replace(credentials, api_key=created["encoded"], api_key_id=created["id"]),
+            self.cache_dir,
+        )
+        logger.info(
+            "stored a new API key for %s in %s",
+            self.url,
+            local_credentials.credentials_file(self.port, self.cache_dir),
+        )
+        return status
+
     @property
     def _plugin_record_path(self) -> Path:
         # In the cache folder (root's), not the node folder the ES user can write.
@@ -222,14 +248,29 @@ class LocalNode:
             return sock.connect_ex(("127.0.0.1", self.port)) == 0
 
     def _http_json(self, path: str) -> dict | None:
-        request = urllib.request.Request(self.url + path)
+        return self._request("GET", path)
+
+    def _request(
+        self, method: str, path: str, body: dict | None = None, *, api_key: bool = False
+    ) -> dict | None:
+        """JSON answer of the node, authenticated as ``elastic`` (or with the API key); None on failure."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
         context = None
-        security = self.security
-        if security is not None:
-            request.add_header("Authorization", security.basic_auth_header())
+        credentials = self.credentials
+        if credentials is not None:
+            if api_key:
+                request.add_header("Authorization", f"ApiKey {credentials.api_key}")
+            else:
+                request.add_header("Authorization", es_security.basic_auth_header(credentials.password))
+        # No credentials yet: ask anonymously (a node started earlier without security answers).
+        if self.secure:
+            security = self.security
+            if security is None:
+                return None
             context = ssl.create_default_context(cafile=str(security.ca_cert))
-        elif self.secure:
-            return None  # never prepared: nothing can be answering with our certificate yet
         try:
             with urllib.request.urlopen(request, timeout=5, context=context) as response:
                 return json.loads(response.read())
@@ -261,7 +302,7 @@ class LocalNode:
                     f"http.port: {self.port}",
                     "transport.port: 0",
                     "discovery.type: single-node",
-                    *(es_security.settings(config) if self.secure else ["xpack.security.enabled: false"]),
+                    *es_security.settings(config, auth=self.auth, tls=self.secure),
                     # A nearly full disk must not turn the only node read-only in the middle of a demo.
                     "cluster.routing.allocation.disk.threshold_enabled: false",
                     "action.destructive_requires_name: false",
@@ -276,8 +317,12 @@ class LocalNode:
         user = _ensure_es_user() if os.geteuid() == 0 else None
         if user is not None:
             es_files.chown_tree(self.node_dir, user.pw_uid, user.pw_gid)
-        if self.secure:
-            es_security.prepare(self.node_dir, config, es_home, java_home, user=user)
+        if self.auth:
+            credentials = self.credentials or local_credentials.LocalCredentials(es_security.new_password())
+            local_credentials.save(self.port, credentials, self.cache_dir)
+            es_security.prepare(
+                self.node_dir, config, es_home, java_home, credentials.password, tls=self.secure, user=user
+            )
 
     def _launch(self, es_home: Path, java_home: Path) -> None:
         env = {

@@ -1,14 +1,16 @@
-"""Security for the local node in secure mode: a private CA, TLS on HTTP, and the elastic password.
+"""Security of the local node: authentication (always, unless turned off), and in secure mode
+a private CA and TLS on HTTP, the way a production cluster runs.
 
-Used by ``LocalNode(secure=True)`` to run Elasticsearch the way a production cluster runs
-(x-pack security on, HTTPS only, authenticated requests), so Veille's TLS + API key path is
-tested against the real thing. The files live in the node's config folder and are reused.
+The ``elastic`` password goes into the node's keystore as ``bootstrap.password`` (the node
+stores it in its ``.security`` index on first start); Veille then works with an API key
+(``api_key_request``). Certificates live in the node's config folder and are reused.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import ipaddress
 import logging
 import pwd
@@ -23,13 +25,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from core.errors import ESNodeError
+from index.local_credentials import LocalCredentials
 from veille.services import es_files
 
 logger = logging.getLogger(__name__)
 
 CERTS = "certs"
 CA_CERT, NODE_CERT, NODE_KEY = "ca.crt", "node.crt", "node.key"
-PASSWORD_FILE = "elastic.password"
+KEYSTORE_MARKER = ".keystore-password.sha256"
 VALIDITY = dt.timedelta(days=3650)
 
 
@@ -41,60 +44,92 @@ class NodeSecurity:
     password: str
 
     def basic_auth_header(self) -> str:
-        token = base64.b64encode(f"elastic:{self.password}".encode()).decode()
-        return f"Basic {token}"
+        return basic_auth_header(self.password)
 
 
-def settings(config_dir: Path) -> list[str]:
-    """elasticsearch.yml lines: security on, HTTPS with the node certificate."""
-    certs = config_dir / CERTS
-    return [
+def basic_auth_header(password: str, username: str = "elastic") -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def api_key_request() -> dict:
+    """Veille's API key: what its jobs need (indices, templates, health), not security admin."""
+    return {
+        "name": "veille",
+        "role_descriptors": {
+            "veille": {
+                # manage: templates, settings, aliases, analyze; it excludes managing security.
+                "cluster": ["monitor", "manage"],
+                "indices": [{"names": ["*"], "privileges": ["all"], "allow_restricted_indices": False}],
+            }
+        },
+        "metadata": {"owner": "veille", "created_by": "veille es start"},
+    }
+
+
+def settings(config_dir: Path, *, auth: bool = True, tls: bool = False) -> list[str]:
+    """elasticsearch.yml lines: authentication on or off, HTTPS with the node certificate if ``tls``."""
+    if not auth:
+        return ["xpack.security.enabled: false"]
+    lines = [
         "xpack.security.enabled: true",
         "xpack.security.enrollment.enabled: false",
+        # One node bound to loopback: no other node ever joins, so transport TLS adds nothing.
+        "xpack.security.transport.ssl.enabled: false",
+    ]
+    if not tls:
+        return [*lines, "xpack.security.http.ssl.enabled: false"]
+    certs = config_dir / CERTS
+    return [
+        *lines,
         "xpack.security.http.ssl.enabled: true",
         f"xpack.security.http.ssl.key: {certs / NODE_KEY}",
         f"xpack.security.http.ssl.certificate: {certs / NODE_CERT}",
         f"xpack.security.http.ssl.certificate_authorities: [{certs / CA_CERT}]",
-        # One node bound to loopback: no other node ever joins, so transport TLS adds nothing.
-        "xpack.security.transport.ssl.enabled: false",
     ]
 
 
 def prepare(
-    node_dir: Path, config_dir: Path, es_home: Path, java_home: Path, *, user: pwd.struct_passwd | None = None
-) -> NodeSecurity:
-    """Certificates (created once) and the bootstrap password in a fresh keystore.
+    node_dir: Path,
+    config_dir: Path,
+    es_home: Path,
+    java_home: Path,
+    password: str,
+    *,
+    tls: bool = False,
+    user: pwd.struct_passwd | None = None,
+) -> None:
+    """Certificates if ``tls`` (created once) and the bootstrap password in the keystore.
 
     Written without following links (``es_files``): under root, ``user`` owns the node folder.
     The keystore tool runs as ``user`` so that it can only write what that user could.
     """
     certs = config_dir / CERTS
-    if not all((certs / name).exists() for name in (CA_CERT, NODE_CERT, NODE_KEY)):
+    if tls and not all((certs / name).exists() for name in (CA_CERT, NODE_CERT, NODE_KEY)):
         write_certificates(node_dir, certs.relative_to(node_dir))
-    password = elastic_password(node_dir)
     if user is not None:
         es_files.chown_tree(node_dir, user.pw_uid, user.pw_gid)
+    marker = es_files.read_file(node_dir, KEYSTORE_MARKER)
+    stamp = hashlib.sha256(password.encode()).hexdigest()
+    if (
+        marker is not None
+        and marker.decode().strip() == stamp
+        and (config_dir / "elasticsearch.keystore").exists()
+    ):
+        return  # the keystore already holds this password (a JVM start saved)
     _write_keystore(es_home, java_home, config_dir, password, user)
-    return NodeSecurity(certs / CA_CERT, password)
+    es_files.write_file(node_dir, KEYSTORE_MARKER, stamp + "\n", mode=0o600)
 
 
-def load(node_dir: Path, config_dir: Path) -> NodeSecurity | None:
-    """The security of a node prepared earlier, or None if it never was."""
-    password = es_files.read_file(node_dir, PASSWORD_FILE) if node_dir.is_dir() else None
+def load(config_dir: Path, credentials: LocalCredentials | None) -> NodeSecurity | None:
+    """The security of a TLS node prepared earlier, or None if it never was."""
     ca = config_dir / CERTS / CA_CERT
-    if password is None or not ca.exists():
+    if credentials is None or not ca.exists():
         return None
-    return NodeSecurity(ca, password.decode().strip())
-
-
-def elastic_password(node_dir: Path) -> str:
-    """The node's ``elastic`` password: generated once, kept in a 0600 file next to its data."""
-    existing = es_files.read_file(node_dir, PASSWORD_FILE)
-    if existing:
-        return existing.decode().strip()
-    password = secrets.token_urlsafe(24)
-    es_files.write_file(node_dir, PASSWORD_FILE, password + "\n", mode=0o600)
-    return password
+    return NodeSecurity(ca, credentials.password)
 
 
 def write_certificates(base: Path, certs: Path) -> None:
