@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the attacks need root
 def node(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
-    node = LocalNode(VERSION, port=9299, cache_dir=cache)
+    node = LocalNode(VERSION, port=9299, cache_dir=cache, auth=False)  # no keystore tool under /tmp
     node.node_dir.mkdir()
     return node
 

@@ -61,8 +61,8 @@ def api_key_request() -> dict:
         "name": "veille",
         "role_descriptors": {
             "veille": {
-                # manage: templates, settings, aliases, analyze; it excludes managing security.
-                "cluster": ["monitor", "manage"],
+                # Templates, health, and analyzing a text before any index exists; no security admin.
+                "cluster": ["monitor", "manage_index_templates", "cluster:admin/analyze"],
                 "indices": [{"names": ["*"], "privileges": ["all"], "allow_restricted_indices": False}],
             }
         },
