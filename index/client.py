@@ -34,15 +34,23 @@ class Target:
 
 
 def resolve_target(config: ElasticsearchConfig) -> Target:
-    """``$ES_URL`` wins, then ``elasticsearch.url``, else the local node on ``local.port``."""
+    """``$ES_URL`` wins, then ``elasticsearch.url``, else the local node on ``local.port``.
+
+    Either may list several nodes of one cluster, comma-separated: the client spreads requests
+    over them and retries on another when one is down.
+    """
     url = os.environ.get(ENV_URL) or config.url
     if url:
-        return Target(url.rstrip("/"), local=False)
+        return Target(
+            ",".join(part.strip().rstrip("/") for part in url.split(",") if part.strip()), local=False
+        )
     return Target(f"http://127.0.0.1:{config.local.port}", local=True)
 
 
 def safe_url(url: str) -> str:
-    """``url`` without any user:password part, for messages and logs."""
+    """``url`` (or comma-separated URLs) without any user:password part, for messages and logs."""
+    if "," in url:
+        return ",".join(safe_url(part.strip()) for part in url.split(","))
     parts = urlsplit(url)
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
@@ -50,7 +58,8 @@ def safe_url(url: str) -> str:
 
 
 def connect(config: ElasticsearchConfig, url: str | None = None) -> Elasticsearch:
-    """A client for ``url`` (default: ``resolve_target``), credentials from the environment."""
+    """A client for ``url`` (default: ``resolve_target``; several comma-separated URLs allowed),
+    credentials from the environment, else the local node's own (``index.local_credentials``)."""
     target = url or resolve_target(config).url
     api_key = read_secret(config.api_key_env, key="elasticsearch.api_key_env")
     username = read_secret(config.username_env, key="elasticsearch.username_env")
@@ -70,7 +79,8 @@ def connect(config: ElasticsearchConfig, url: str | None = None) -> Elasticsearc
         options.update(local_credentials.client_options(target))
     if ca_certs:
         options["ca_certs"] = ca_certs
-    return Elasticsearch(target, **options)
+    hosts = [part.strip() for part in target.split(",") if part.strip()]
+    return Elasticsearch(hosts, **options)
 
 
 def client_url(es: Elasticsearch) -> str:

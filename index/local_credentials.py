@@ -80,10 +80,15 @@ def save(port: int, credentials: LocalCredentials, cache_dir: Path | None = None
 
 def for_url(url: str, cache_dir: Path | None = None) -> LocalCredentials | None:
     """The local node's credentials when ``url`` is a loopback address with a stored key."""
-    parts = urlsplit(url if "://" in url else f"http://{url}")
-    if parts.hostname not in LOOPBACK or parts.port is None:
+    first = url.split(",", maxsplit=1)[0].strip()
+    parts = urlsplit(first if "://" in first else f"http://{first}")
+    try:
+        port = parts.port
+    except ValueError:
         return None
-    return load(parts.port, cache_dir)
+    if parts.hostname not in LOOPBACK or port is None:
+        return None
+    return load(port, cache_dir)
 
 
 def client_options(url: str) -> dict[str, str]:

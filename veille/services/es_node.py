@@ -54,6 +54,17 @@ class NodeStatus:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class Membership:
+    """A node's place in a multi-node cluster on this machine (tests; production runs real hosts)."""
+
+    cluster_name: str
+    node_name: str
+    transport_port: int
+    seed_hosts: tuple[str, ...]  # "127.0.0.1:<transport port>" of every node
+    initial_masters: tuple[str, ...]  # node names that vote in the first election
+
+
 class LocalNode:
     """One local node, identified by its port (its cluster name is ``veille-local-<port>``)."""
 
@@ -66,6 +77,7 @@ class LocalNode:
         *,
         secure: bool = False,
         auth: bool = True,
+        membership: Membership | None = None,
     ) -> None:
         self.version = version
         self.secure = secure  # HTTPS with a private CA, and authentication
@@ -75,7 +87,8 @@ class LocalNode:
         self.cache_dir = cache_dir or default_cache_dir()
         self.node_dir = self.cache_dir / f"node-{port}"
         self.pid_file = self.node_dir / "node.pid"
-        self.cluster_name = f"veille-local-{port}"
+        self.membership = membership
+        self.cluster_name = membership.cluster_name if membership else f"veille-local-{port}"
 
     @classmethod
     def from_config(cls, local: LocalNodeConfig | None = None, *, port: int | None = None) -> LocalNode:
@@ -189,9 +202,15 @@ class LocalNode:
             return status
         if credentials.api_key and self._request("GET", "/_security/_authenticate", api_key=True):
             return status
-        created = self._request("POST", "/_security/api_key", es_security.api_key_request())
+        created = None
+        for _ in range(20):
+            # A fresh node may still be creating its .security index: that answers 503 for a moment.
+            created = self._request("POST", "/_security/api_key", es_security.api_key_request())
+            if created and "encoded" in created:
+                break
+            time.sleep(2)
         if not created or "encoded" not in created:
-            raise ESNodeError(f"the node at {self.url} did not create Veille's API key")
+            raise ESNodeError(f"the node at {self.url} did not create Veille's API key (see -vv)")
         local_credentials.save(
             self.port,
             dataclasses.replace(credentials, api_key=created["encoded"], api_key_id=created["id"]),
@@ -275,6 +294,7 @@ class LocalNode:
             with urllib.request.urlopen(request, timeout=5, context=context) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
+            logger.debug("%s %s: HTTP %s %s", method, path, exc.code, exc.read()[:500])
             exc.close()  # it holds the open connection
             return None
         except (OSError, ValueError, urllib.error.URLError):
@@ -295,13 +315,11 @@ class LocalNode:
                 [
                     "# Written by `veille es start`; edits are overwritten.",
                     f"cluster.name: {self.cluster_name}",
-                    "node.name: veille-local",
                     f"path.data: {self.node_dir / 'data'}",
                     f"path.logs: {self.node_dir / 'logs'}",
                     "network.host: 127.0.0.1",
                     f"http.port: {self.port}",
-                    "transport.port: 0",
-                    "discovery.type: single-node",
+                    *self._discovery_settings(),
                     *es_security.settings(config, auth=self.auth, tls=self.secure),
                     # A nearly full disk must not turn the only node read-only in the middle of a demo.
                     "cluster.routing.allocation.disk.threshold_enabled: false",
@@ -323,6 +341,17 @@ class LocalNode:
             es_security.prepare(
                 self.node_dir, config, es_home, java_home, credentials.password, tls=self.secure, user=user
             )
+
+    def _discovery_settings(self) -> list[str]:
+        member = self.membership
+        if member is None:
+            return ["node.name: veille-local", "transport.port: 0", "discovery.type: single-node"]
+        return [
+            f"node.name: {member.node_name}",
+            f"transport.port: {member.transport_port}",
+            f"discovery.seed_hosts: [{', '.join(member.seed_hosts)}]",
+            f"cluster.initial_master_nodes: [{', '.join(member.initial_masters)}]",
+        ]
 
     def _launch(self, es_home: Path, java_home: Path) -> None:
         env = {
