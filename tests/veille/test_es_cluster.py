@@ -85,10 +85,11 @@ def test_a_node_stopped_during_indexing_loses_nothing(cluster, monkeypatch, make
     stopper = threading.Thread(target=victim.stop)
     for start in range(0, TOTAL, BATCH):
         if start == TOTAL // 3:
-            stopper.start()
+            stopper.start()  # the node shuts down while the next batches are written
+        if start == 2 * TOTAL // 3:
+            stopper.join()  # and the last third is written with it gone for sure
+            assert not victim.status().running
         indexer.index(mentions[start : start + BATCH])
-    stopper.join()
-    assert not victim.status().running
 
     survivors = [node.url for node in cluster if node is not victim]
     with connect(ElasticsearchConfig(), ",".join(survivors)) as client:
