@@ -31,19 +31,11 @@ from index.names import IndexNames
 logger = logging.getLogger(__name__)
 
 
-def enabled_sources(config: Config) -> list[str]:
-    s = config.sources
-    return [src.name for src in [*s.feeds, *s.forums, *s.blogs, *s.reviews] if src.enabled]
-
-
 def build_rules(config: Config, *, only: str | None = None) -> list[RuleType]:
     """The enabled rules (or the one named ``only``), checked against the rest of the config."""
     brands = tuple(b.name for b in config.brands)
-    sources = tuple(enabled_sources(config))
-    all_sources = {
-        src.name for group in (config.sources.feeds, config.sources.forums, config.sources.blogs,
-                               config.sources.reviews) for src in group
-    }  # fmt: skip
+    sources = tuple(config.sources.names(enabled_only=True))
+    all_sources = set(config.sources.names())
     rules = []
     for index, cfg in enumerate(config.alerts.rules):
         if only is not None and cfg.name != only:
