@@ -112,7 +112,8 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     def failed(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
+        # Scrapy sets ``request`` on the Failure it hands to an errback; Twisted's type does not know it.
+        request: scrapy.Request = getattr(failure, "request")  # noqa: B009
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
         if failure.check(RedirectRefused):
             self.summary.error(first_url, failure.value.reason)
