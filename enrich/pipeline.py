@@ -72,7 +72,7 @@ class Enricher:
         now = datetime.now(UTC)
         try:
             for mention, analysis in zip(mentions, analyses, strict=True):
-                story = self.stories.assign(mention.id, _story_text(mention), mention.published_at, now)
+                story = self.stories.assign(mention.id, _story_text(mention), mention.published_at or mention.first_seen_at, now)
                 influence = self.authors.observe(mention, now)
                 author = mention.author.model_copy(update={"influence": influence})
                 out.append(

@@ -98,7 +98,7 @@ def search(
     for doc in docs:
         mention = Mention.from_document(doc)
         label = _label(mention, brand)
-        when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M")
+        when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M") if mention.published_at else "undated"
         who = mention.author.name or "?"
         text = (mention.snippet or mention.title or mention.text).replace("\n", " ")[:110]
         click.echo(
