@@ -89,7 +89,8 @@ def run(verbose: bool = False) -> int:
                 ok = _fold(mention.author.name) == _fold(expected["author"])
                 row["author"] += ok
                 if verbose and not ok:
-                    print(f"  AUTHOR {page['file']} {which}: {mention.author.name!r} != {expected['author']!r}")
+                    got = mention.author.name
+                    print(f"  AUTHOR {page['file']} {which}: {got!r} != {expected['author']!r}")
             if expected["date"]:
                 row["dated"] += 1
                 got = _days(mention.published_at)

@@ -26,7 +26,8 @@ from crawlers.text import clean_space
 _BLOCK_ID = re.compile(r"^(?:div-comment|li-comment|comment|wpd-comm)-?(\d+)(?:_\d+)?$")
 _CHILDREN = "ul[contains(@class,'children')] | ol[contains(@class,'children')]"
 _SAYS = re.compile(
-    r"\s+(?:says|said|replied|dit|a écrit|meint|sagt|dice|escribió|on)\s*:?\s*$|^\s*(?:verfasst von|par|by)\s+",
+    r"\s+(?:says|said|replied|dit|a écrit|meint|sagt|dice|escribió|on)\s*:?\s*$"
+    r"|^\s*(?:verfasst von|par|by)\s+",
     re.IGNORECASE,
 )
 _BADGES = re.compile(r"\s+(?:Author|Admin|Auteur|Moderator)$")
@@ -44,13 +45,18 @@ _AUTHOR = [
     _has_class("fn", "wpd-comment-author", "comment-author-name", "comment-author-link", "author-name"),
     _has_class("comment-author", "author", "comment__author", "commentauthor", "username", "comment-name"),
     _has_class("comauth", "media-heading", "comment-author-name", "commenter", "name"),
-    ".//cite | .//a[contains(@href, '/user/') or contains(@href, '/members/') or contains(@href, '/author/')]",
+    ".//cite | .//a[contains(@href, '/user/') or contains(@href, '/members/')"
+    " or contains(@href, '/author/')]",
     _contains_class("comment-meta", "commentmetadata") + "//strong",
 ]
 _DATE_ATTR = [".//time/@datetime", _has_class("wpd-comment-date") + "/@title"]
-_DATE_TEXT = _contains_class("comment-metadata", "comment-meta", "commentmetadata", "comment-date", "date", "time")
+_DATE_TEXT = _contains_class(
+    "comment-metadata", "comment-meta", "commentmetadata", "comment-date", "date", "time"
+)
 _TEXT = [
-    _contains_class("comment-content", "wpd-comment-text", "comment-text", "commentContent", "comment_content"),
+    _contains_class(
+        "comment-content", "wpd-comment-text", "comment-text", "commentContent", "comment_content"
+    ),
     ".//*[@itemprop='text' or @itemprop='reviewBody' or @itemprop='commentText']",
     _contains_class("comment-body-text", "comment__content", "comment-entry", "content"),
 ]
@@ -111,8 +117,9 @@ def _author(own: lxml_html.HtmlElement) -> str | None:
 
 def _date(own: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - datetime | None
     for query in _DATE_ATTR:
-        for value in own.xpath(query):
-            parsed = parse_date(str(value).replace("Posted:", ""), tz=ctx.tz, now=ctx.now, language=ctx.language)
+        for raw in own.xpath(query):
+            value = str(raw).replace("Posted:", "")  # wpDiscuz's title="Posted: 10/16/23"
+            parsed = parse_date(value, tz=ctx.tz, now=ctx.now, language=ctx.language)
             if parsed is not None:
                 return parsed
     for found in own.xpath(_DATE_TEXT):

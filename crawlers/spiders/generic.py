@@ -42,7 +42,11 @@ def _signature(element: lxml_html.HtmlElement) -> str:
 
 
 def _find(block: lxml_html.HtmlElement, pattern: re.Pattern[str]) -> list[lxml_html.HtmlElement]:
-    return [e for e in block.iter() if isinstance(e.tag, str) and e is not block and pattern.search(e.get("class") or "")]
+    return [
+        e
+        for e in block.iter()
+        if isinstance(e.tag, str) and e is not block and pattern.search(e.get("class") or "")
+    ]
 
 
 def _date(block: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - datetime | None

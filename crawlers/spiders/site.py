@@ -127,7 +127,9 @@ class SiteSpider(scrapy.Spider):
         self.summary.seconds = round(time.monotonic() - self._started, 3)
         if self.undated:
             logger.warning(
-                "%s: %d post(s) without a readable date; kept undated (first_seen_at only)", self.name, self.undated
+                "%s: %d post(s) without a readable date; kept undated (first_seen_at only)",
+                self.name,
+                self.undated,
             )
 
 

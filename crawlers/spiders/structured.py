@@ -1,7 +1,8 @@
 """Reviews, comments and forum posts from schema.org data in a page (JSON-LD and microdata).
 
-Each ``Review``, ``Comment``, ``Answer`` or ``DiscussionForumPosting`` item becomes one Mention: its ``url``/``@id`` when it has one, else the page URL
-with a stable ``review-<hash>`` anchor; rating from ``reviewRating``; title prefixed with the
+Each ``Review``, ``Comment``, ``Answer`` or ``DiscussionForumPosting`` item becomes one
+Mention: its ``url``/``@id`` when it has one, else the page URL with a stable
+``review-<hash>`` (or ``post-<hash>``) anchor; rating from ``reviewRating``; title prefixed with the
 reviewed product and its brand (a review of "VeloBox Pro (Velora)" is about Velora even when
 its text only says "la box").
 """
