@@ -24,7 +24,7 @@ from dataclasses import replace
 from parsel import Selector
 
 from core.mention import Mention
-from crawlers.spiders.extract import PageContext, PageResult, extract_posts
+from crawlers.spiders.extract import PageContext, PageResult, extract_posts, select_nodes
 from crawlers.spiders.profiles import Profile
 from crawlers.text import fold
 
@@ -35,12 +35,22 @@ def _key(mention: Mention) -> str:
     return " ".join(fold(mention.text).split())[:80]
 
 
+def _same_author(a: Mention, b: Mention) -> bool:
+    return not a.author.name or not b.author.name or fold(a.author.name) == fold(b.author.name)
+
+
 def _add(into: PageResult, found: PageResult, layer: str) -> None:
+    # Only items of earlier layers are candidates: two posts of one layer with the same words
+    # ("+1", "Merci !") are two posts.
     keys = {_key(m): i for i, m in enumerate(into.mentions)}
+    ids = {m.id: i for i, m in enumerate(into.mentions)}
     for mention in found.mentions:
         index = keys.get(_key(mention))
+        if index is not None and not _same_author(into.mentions[index], mention):
+            index = None
         if index is None:
-            keys[_key(mention)] = len(into.mentions)
+            index = ids.get(mention.id)  # the same permalink read by two layers
+        if index is None:
             into.mentions.append(mention)
             into.layers[mention.id] = layer
             continue
@@ -91,9 +101,11 @@ def extract_page(
         _add(result, extract_posts(page, page_url, profile, ctx), f"preset:{engine or 'configured'}")
     _add(result, extract_comments(page.root, page_url, ctx), f"comments:{engine or 'ids'}")
     _add(result, extract_reviews(text, page_url, ctx), "schema.org")
-    if not result.mentions:
+    # A listing (links to threads or articles) is not a thread: its teasers are not posts.
+    listing = profile is not None and bool(select_nodes(page, profile.thread_list))
+    if not result.mentions and not listing:
         _add(result, extract_repeated(page.root, page_url, ctx), "generic")
-    if not result.mentions and ctx.kind in ("blog", "news"):
+    if not result.mentions and not listing and ctx.kind in ("blog", "news"):
         from crawlers.spiders.article import extract_article
 
         _add(result, extract_article(text, page_url, ctx), "article")
