@@ -100,10 +100,11 @@ def extract_page(
     if profile is not None and profile.rules:
         _add(result, extract_posts(page, page_url, profile, ctx), f"preset:{engine or 'configured'}")
     _add(result, extract_comments(page.root, page_url, ctx), f"comments:{engine or 'ids'}")
+    markup_found = bool(result.mentions)
     _add(result, extract_reviews(text, page_url, ctx), "schema.org")
     # A listing (links to threads or articles) is not a thread: its teasers are not posts.
     listing = profile is not None and bool(select_nodes(page, profile.thread_list))
-    if not result.mentions and not listing:
+    if not markup_found and not listing:  # schema.org often lists only a few top reviews
         _add(result, extract_repeated(page.root, page_url, ctx), "generic")
     if not result.mentions and not listing and ctx.kind in ("blog", "news"):
         from crawlers.spiders.article import extract_article

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
+from parsel import Selector
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -25,6 +26,7 @@ from twisted.python.failure import Failure
 
 from core.config.sources import SiteSource
 from core.mention import Mention
+from crawlers.charset import decode_page
 from crawlers.spiders.cascade import extract_page
 from crawlers.spiders.extract import PageContext, PageResult, page_links
 from crawlers.spiders.middlewares import RedirectRefused, host_allowed
@@ -97,9 +99,15 @@ class SiteSpider(scrapy.Spider):
             language=self.source.language,
             thread_url=thread_url,
         )
+        text, selector = response.text, response.selector
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        decoded, note = decode_page(response.body, content_type)
+        if note is not None:
+            logger.warning("%s: %s: %s; decoded accordingly", self.name, response.url, note)
+            text, selector = decoded, Selector(text=decoded, base_url=response.url)
         # preset: auto (and no post selector of its own): the engine is detected on each page.
         profile = None if self.auto else self.profile
-        result = extract_page(response.text, response.url, ctx, profile, selector=response.selector)
+        result = extract_page(text, response.url, ctx, profile, selector=selector)
         self.undated += result.undated
         self.summary.undated += result.undated
         self.summary.anonymous += sum(1 for m in result.mentions if not m.author.name)
@@ -114,7 +122,7 @@ class SiteSpider(scrapy.Spider):
         links = self.profile
         if self.auto:
             links = PRESETS.get(result.engine or "", _GENERIC_LINKS)
-        threads, next_pages = page_links(response.selector, response.url, links)
+        threads, next_pages = page_links(selector, response.url, links)
         for url in threads:
             if (request := self._request(url, url)) is not None:
                 yield request
