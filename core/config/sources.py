@@ -82,16 +82,34 @@ class SiteSource(_SourceBase):
         return self
 
 
+# The source groups of the config, in order; a new group is added here and in ``Sources``.
+SOURCE_GROUPS = ("feeds", "forums", "blogs", "reviews")
+SITE_GROUPS = SOURCE_GROUPS[1:]
+# config group -> Mention.source.kind
+KIND_OF_GROUP = {"feeds": "feed", "forums": "forum", "blogs": "blog", "reviews": "review"}
+
+
 class Sources(StrictModel):
     feeds: list[FeedSource] = Field(default_factory=list)
     forums: list[SiteSource] = Field(default_factory=list)
     blogs: list[SiteSource] = Field(default_factory=list)
     reviews: list[SiteSource] = Field(default_factory=list)
 
+    def grouped(self) -> list[tuple[str, FeedSource | SiteSource]]:
+        """(group, source) for every configured source, enabled or not, in config order."""
+        return [(group, source) for group in SOURCE_GROUPS for source in getattr(self, group)]
+
+    def all(self) -> list[FeedSource | SiteSource]:
+        """Every configured source, enabled or not."""
+        return [source for _, source in self.grouped()]
+
+    def names(self, *, enabled_only: bool = False) -> list[str]:
+        return [s.name for s in self.all() if s.enabled or not enabled_only]
+
     @model_validator(mode="after")
     def _unique_names(self) -> Sources:
         seen: set[str] = set()
-        for source in [*self.feeds, *self.forums, *self.blogs, *self.reviews]:
+        for source in self.all():
             if source.name in seen:
                 raise ValueError(f"source name {source.name!r} is used twice; names must be unique")
             seen.add(source.name)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.mention import Mention
-from crawlers.feeds.poller import poll_feeds, state_path
+from crawlers.feeds.poller import poll_feeds
 from crawlers.sources import UnknownSource
-from crawlers.state import StateStore
+from crawlers.state import StateStore, state_path
 from tests.crawlers.collect_support import MAX_PAGE, spooled
 
 
