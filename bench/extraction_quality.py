@@ -25,7 +25,7 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 def _fold(text: str | None) -> str:
-    from crawlers.text import fold
+    from core.text import fold_text as fold
 
     return " ".join(fold(text or "").replace("’", "'").split())
 

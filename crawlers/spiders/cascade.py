@@ -24,15 +24,15 @@ from dataclasses import replace
 from parsel import Selector
 
 from core.mention import Mention
+from core.text import fold, fold_text
 from crawlers.spiders.extract import PageContext, PageResult, extract_posts, select_nodes
 from crawlers.spiders.profiles import Profile
-from crawlers.text import fold
 
 logger = logging.getLogger(__name__)
 
 
 def _key(mention: Mention) -> str:
-    return " ".join(fold(mention.text).split())[:80]
+    return " ".join(fold_text(mention.text[:400]).split())[:80]
 
 
 def _same_author(a: Mention, b: Mention) -> bool:
@@ -94,6 +94,7 @@ def extract_page(
             ctx = replace(ctx, language=lang)
     result = PageResult()
     engine = None
+    auto = profile is None
     if profile is None:
         engine = detect_engine(page)
         profile = PRESETS.get(engine) if engine else None
@@ -104,7 +105,9 @@ def extract_page(
     _add(result, extract_reviews(text, page_url, ctx), "schema.org")
     # A listing (links to threads or articles) is not a thread: its teasers are not posts.
     listing = profile is not None and bool(select_nodes(page, profile.thread_list))
-    if not markup_found and not listing:  # schema.org often lists only a few top reviews
+    # With preset: auto, schema.org items do not stop the generic finder: sites often mark up
+    # only a few top reviews. A configured preset is trusted to know the page.
+    if not markup_found and not listing and (auto or not result.mentions):
         _add(result, extract_repeated(page.root, page_url, ctx), "generic")
     if not result.mentions and not listing and ctx.kind in ("blog", "news"):
         from crawlers.spiders.article import extract_article

@@ -18,9 +18,10 @@ from lxml import html as lxml_html
 from pydantic import ValidationError
 
 from core.mention import Author, Mention, Source, SourceKind
+from core.text import fold, fold_text
 from crawlers.dates import parse_date
 from crawlers.spiders.extract import PageContext, PageResult
-from crawlers.text import clean_space, fold
+from crawlers.text import clean_space
 
 _AUTHORISH = re.compile(r"author|user|name|pseudo|poster|byline|\bfn\b", re.IGNORECASE)
 _DATEISH = re.compile(r"date|time|posted|meta", re.IGNORECASE)
@@ -31,7 +32,7 @@ MIN_TEXT = 15
 
 def content_anchor(author: str | None, text: str, prefix: str = "post") -> str:
     """A stable anchor for a post without one: hash of its author and first words."""
-    words = " ".join(fold(text).split()[:40])
+    words = " ".join(fold_text(text).split()[:40])
     raw = f"{fold(author or '')}|{words}"
     return f"{prefix}-{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
 
