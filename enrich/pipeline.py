@@ -78,7 +78,8 @@ class Enricher:
         now = datetime.now(UTC)
         with self.state.batch():
             for mention, analysis in zip(mentions, analyses, strict=True):
-                story = self.stories.assign(mention.id, _story_text(mention), mention.published_at, now)
+                when = mention.published_at or mention.first_seen_at  # undated: when it was found
+                story = self.stories.assign(mention.id, _story_text(mention), when, now)
                 influence = self.authors.observe(mention, now)
                 author = mention.author.model_copy(update={"influence": influence})
                 out.append(

@@ -9,7 +9,8 @@ from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from core.config.common import Duration, StrictModel, parse_duration
 
-Preset = Literal["phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]
+# "auto": detect the engine on each page (generator meta, body classes, structured data).
+Preset = Literal["auto", "phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]
 
 
 def _check_timezone(value: str | None) -> str | None:
@@ -70,14 +71,14 @@ class FeedSource(_SourceBase):
 class SiteSource(_SourceBase):
     start_urls: list[HttpUrl] = Field(min_length=1)
     allowed_domains: list[str] = Field(default_factory=list, description="defaults to the start URLs' hosts")
-    preset: Preset | None = None
+    preset: Preset | None = "auto"
     profile: SiteProfile = Field(default_factory=SiteProfile)
     max_pages: int = Field(500, ge=1, description="stop after this many pages per crawl")
 
     @model_validator(mode="after")
     def _preset_or_profile(self) -> SiteSource:
         if self.preset is None and self.profile.post is None:
-            raise ValueError("set either 'preset' or at least 'profile.post' (the post selector)")
+            raise ValueError("set 'preset' (auto by default) or at least 'profile.post' (the post selector)")
         return self
 
 
