@@ -98,7 +98,8 @@ def search(
     for hit in hits:
         mention = Mention.from_document(hit.source)
         label = _label(mention, brand)
-        when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M") if mention.published_at else "?"
+        published = mention.published_at
+        when = published.astimezone(tz).strftime("%d/%m %H:%M") if published else "undated"
         who = mention.author.name or "?"
         click.echo(f"{when}  {label:<8} {mention.source.kind:<6} {mention.source.domain:<22} {who:<16}")
         if hit.fragments:
