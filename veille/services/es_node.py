@@ -137,6 +137,8 @@ class LocalNode:
         self.cache_dir.chmod(0o755)
         with self._lock():
             current = self.status()
+            if not current.running:
+                self._refuse_busy_port(current)
             es_home = unpack(
                 download(self.version, self.cache_dir / "downloads"), self.version, self.cache_dir
             )
@@ -150,12 +152,7 @@ class LocalNode:
                 # Started before this plugin build, or with other security settings.
                 logger.warning("restarting the node at %s (%s)", self.url, record)
                 self.stop()
-                current = self.status()
-            if "another" in current.detail or self._port_busy():
-                raise ESNodeError(
-                    f"port {self.port} is in use by another program; choose another with "
-                    "elasticsearch.local.port in config.yaml or --port"
-                )
+                self._refuse_busy_port(self.status())
             self._prepare_node_dir(es_home, jdk.home)
             self._launch(es_home, jdk.home)
             self._plugin_record_path.write_text(record + "\n")
@@ -195,6 +192,13 @@ class LocalNode:
         )
 
     # -- internals -----------------------------------------------------------------------------
+    def _refuse_busy_port(self, current: NodeStatus) -> None:
+        if "another" in current.detail or self._port_busy():
+            raise ESNodeError(
+                f"port {self.port} is in use by another program; choose another with "
+                "elasticsearch.local.port in config.yaml or --port"
+            )
+
     def _with_api_key(self, status: NodeStatus) -> NodeStatus:
         """Make sure the stored API key authenticates; mint and store a new one if not."""
         credentials = self.credentials
