@@ -115,3 +115,16 @@ def test_es_api_key_from_the_environment_end_to_end(
     refused = veille(loaded, env, "search", "pannes")
     assert refused.exit_code == 1
     assert "HTTP 401" in refused.output and "credentials refused" in refused.output
+
+
+def test_status_says_when_the_node_refuses_the_stored_credentials(es_url, tmp_path):
+    from core.config.elasticsearch import ElasticsearchConfig
+    from veille.services.es_node import LocalNode
+
+    port = int(es_url.rsplit(":", 1)[1])
+    local_credentials.save(port, local_credentials.LocalCredentials("not-the-password"), tmp_path)
+    node = LocalNode(ElasticsearchConfig().local.version, port=port, cache_dir=tmp_path)
+    status = node.status()
+    assert not status.running
+    assert "refuses Veille's credentials (HTTP 401" in status.detail
+    assert "not-the-password" not in status.detail

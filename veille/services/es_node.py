@@ -88,6 +88,7 @@ class LocalNode:
         self.node_dir = self.cache_dir / f"node-{port}"
         self.pid_file = self.node_dir / "node.pid"
         self.membership = membership
+        self._refused_status: int | None = None  # the last 401/403 the node answered
         self.cluster_name = membership.cluster_name if membership else f"veille-local-{port}"
 
     @classmethod
@@ -119,6 +120,12 @@ class LocalNode:
         health = self._http_json("/_cluster/health")
         if health is None:
             detail = "not running" if pid is None else f"process {pid} is up but not answering yet"
+            if self._refused_status in (401, 403):
+                where = local_credentials.credentials_file(self.port, self.cache_dir)
+                detail = (
+                    f"a node answers on port {self.port} but refuses Veille's credentials "
+                    f"(HTTP {self._refused_status}; they are kept in {where})"
+                )
             return NodeStatus(False, self.url, pid, detail=detail)
         if health.get("cluster_name") != self.cluster_name:
             return NodeStatus(
@@ -193,6 +200,8 @@ class LocalNode:
 
     # -- internals -----------------------------------------------------------------------------
     def _refuse_busy_port(self, current: NodeStatus) -> None:
+        if "refuses Veille's credentials" in current.detail:
+            raise ESNodeError(current.detail)
         if "another" in current.detail or self._port_busy():
             raise ESNodeError(
                 f"port {self.port} is in use by another program; choose another with "
@@ -299,6 +308,7 @@ class LocalNode:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
             logger.debug("%s %s: HTTP %s %s", method, path, exc.code, exc.read()[:500])
+            self._refused_status = exc.code if exc.code in (401, 403) else None
             exc.close()  # it holds the open connection
             return None
         except (OSError, ValueError, urllib.error.URLError):
