@@ -34,7 +34,7 @@ def test_a_second_run_on_one_data_dir_is_refused(config_factory):
     first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         assert wait_until(lambda: lock.exists() and lock.read_text().strip() == str(first.pid), timeout=60)
-        second = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+        second = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=60, env=env)
         assert second.returncode == 1
         assert f"another `veille run` (pid {first.pid}) already uses this data dir" in second.stderr
         assert "Traceback" not in second.stderr
