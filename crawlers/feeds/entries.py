@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from core.config.sources import FeedSource
 from core.mention import Author, Mention, Source, SourceKind
+from core.sanitize import plausible_published
 from crawlers.dates import parse_date
 from crawlers.text import html_to_text
 
@@ -52,8 +53,16 @@ def content_hash(*parts: str | None) -> str:
     return digest.hexdigest()[:24]
 
 
-def entry_to_mention(entry: Any, source: FeedSource, feed_url: str, tz: ZoneInfo, now: datetime) -> Mention:
-    """Build the Mention of one entry; raises ``ValueError`` when the entry has no usable link."""
+def entry_to_mention(
+    entry: Any,
+    source: FeedSource,
+    feed_url: str,
+    tz: ZoneInfo,
+    now: datetime,
+    notes: list[str] | None = None,
+) -> Mention:
+    """Build the Mention of one entry; raises ``ValueError`` when the entry has no usable link.
+    What was corrected (an absurd date taken as unknown) is appended to ``notes``."""
     link = entry.get("link") or ""
     if not link and str(entry.get("id", "")).startswith("http"):
         link = entry["id"]
@@ -69,6 +78,13 @@ def entry_to_mention(entry: Any, source: FeedSource, feed_url: str, tz: ZoneInfo
         title=title,
         text=entry_text(entry) or (title or ""),
         author=Author(name=author_name or None, url=author_url or None),
-        published_at=entry_published(entry, tz, now) or now,
+        published_at=_plausible(entry_published(entry, tz, now), now, notes) or now,
         first_seen_at=now,
     )
+
+
+def _plausible(value: datetime | None, now: datetime, notes: list[str] | None) -> datetime | None:
+    checked, reason = plausible_published(value, now)
+    if reason and notes is not None:
+        notes.append(f"{reason}: taken as unknown")
+    return checked

@@ -24,6 +24,7 @@ from core.config import LoadedConfig
 from core.config.sources import FeedSource
 from core.errors import SpoolError
 from core.mention import Mention
+from core.sanitize import neutralise_charrefs
 from core.spool import Spool
 from crawlers.feeds.entries import entry_key, entry_to_mention
 from crawlers.fulltext import fetch_full_text
@@ -151,7 +152,17 @@ class _Poller:
         validators = HttpState(url, fetched.headers.get("ETag"), fetched.headers.get("Last-Modified"))
         headers = {k.lower(): v for k, v in fetched.headers.items()}
         headers.setdefault("content-location", fetched.url)
-        parsed = feedparser.parse(fetched.body, response_headers=headers)
+        body, replaced = neutralise_charrefs(fetched.body)
+        if replaced:
+            summary.error(
+                url, f"{replaced} invalid character reference(s) (e.g. &#xD800;) replaced by U+FFFD"
+            )
+        try:
+            parsed = feedparser.parse(body, response_headers=headers)
+        except Exception as exc:  # feedparser bugs on hostile input must cost one feed, not all
+            summary.error(url, f"feed parser failed on this document: {type(exc).__name__}: {exc}")
+            logger.warning("feed %r: %s: parser failed: %r", feed.name, url, exc)
+            return _Update(summary, url, [], set(), validators)
         if parsed.bozo:
             exc = parsed.get("bozo_exception")
             if isinstance(exc, BENIGN_BOZO):
@@ -190,11 +201,14 @@ class _Poller:
         now = datetime.now(UTC)
         mentions = []
         for key, entry in entries:
+            notes: list[str] = []
             try:
-                mentions.append(entry_to_mention(entry, feed, feed_url, tz, now))
+                mentions.append(entry_to_mention(entry, feed, feed_url, tz, now, notes))
             except (ValueError, ValidationError) as exc:
                 reason = str(exc).splitlines()[0]
                 summary.error(str(feed.url), f"entry {key!r} skipped: {reason}")
+            for note in notes:
+                summary.error(str(feed.url), f"entry {key!r}: {note}")
         if feed.full_text and mentions:
             texts = self.pool.map(lambda m: fetch_full_text(self.fetcher, m.url), mentions)
             for mention, (text, error) in zip(mentions, texts, strict=True):

@@ -12,6 +12,7 @@ import click
 from core.config.common import parse_duration
 from core.jsonl import BadLine, read_mentions
 from core.mention import Mention
+from core.sanitize import for_terminal
 from index.indexer import IndexReport
 from index.queries import MentionFilter
 from veille.commands.common import loaded_config
@@ -99,13 +100,15 @@ def search(
         mention = Mention.from_document(doc)
         label = _label(mention, brand)
         when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M")
-        who = mention.author.name or "?"
-        text = (mention.snippet or mention.title or mention.text).replace("\n", " ")[:110]
+        who = for_terminal(mention.author.name or "?")
+        text = for_terminal(mention.snippet or mention.title or mention.text)[:110]
+        # Stored text is already clean; this also covers documents indexed by older versions.
         click.echo(
-            f"{when}  {label:<8} {mention.source.kind:<6} {mention.source.domain:<22} {who:<16} {text}"
+            f"{when}  {label:<8} {mention.source.kind:<6} {for_terminal(mention.source.domain):<22} "
+            f"{who:<16} {text}"
         )
         status = "" if mention.status == "new" else f" [{mention.status}]"
-        click.echo(f"{'':14}{mention.id}{status}  {mention.url}")
+        click.echo(f"{'':14}{mention.id}{status}  {for_terminal(mention.url)}")
 
 
 @click.command("handled")
