@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
 
 from core.config.common import Duration, EnvVarName, StrictModel
 
@@ -25,3 +27,13 @@ class ElasticsearchConfig(StrictModel):
     request_timeout: Duration = Field(default="30s")
     bulk_chunk: int = Field(500, ge=1, le=10_000)
     local: LocalNode = Field(default_factory=LocalNode)
+
+    @field_validator("url")
+    @classmethod
+    def _no_credentials(cls, value: str | None) -> str | None:
+        if value and (urlsplit(value).password is not None or urlsplit(value).username is not None):
+            raise ValueError(
+                "credentials in the URL are secrets in clear; give the URL without them and set "
+                "ES_USERNAME and ES_PASSWORD (or ES_API_KEY) in the environment"
+            )
+        return value

@@ -184,7 +184,18 @@ def _describe(source: str, lines: dict[tuple[Any, ...], int], error: dict[str, A
     if error["type"] == "missing":
         return f"{_where(source, lines, loc)}: required key is missing"
     message = error["msg"].removeprefix("Value error, ")
-    return f"{_where(source, lines, loc)}: {message} (found: {_short(error.get('input'))})"
+    return f"{_where(source, lines, loc)}: {message} ({_found(loc, error.get('input'))})"
+
+
+def _found(loc: tuple[Any, ...], value: Any) -> str:
+    """What was found, unless it may be a secret: a value where a variable name belongs
+    (``password_env: Hunter2!``) or a URL carrying credentials."""
+    key = str(loc[-1]) if loc else ""
+    if key.endswith("_env"):
+        return "value not shown: it may be a secret"
+    if isinstance(value, str) and "@" in value and "://" in value:
+        return "value not shown: it may hold credentials"
+    return f"found: {_short(value)}"
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
