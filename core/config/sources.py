@@ -54,6 +54,11 @@ class _SourceBase(StrictModel):
     timezone: str | None = Field(None, description="site's local timezone for dates without offset")
     language: Literal["fr", "en"] | None = Field(None, description="hint when the page does not say")
     timeout: Duration | None = Field(None, description="overrides crawl.timeout for this source")
+    also_fetch_from: list[str] = Field(
+        default_factory=list,
+        description="other sites this source may download from ('https://host[:port]' or 'host'); "
+        "by default only its own scheme, host and port",
+    )
 
     @field_validator("timezone")
     @classmethod

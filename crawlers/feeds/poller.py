@@ -26,6 +26,7 @@ from core.errors import SpoolError
 from core.mention import Mention
 from core.sanitize import neutralise_charrefs
 from core.spool import Spool
+from crawlers.confine import Scope
 from crawlers.feeds.entries import entry_key, entry_to_mention
 from crawlers.fulltext import fetch_full_text
 from crawlers.http import Fetched, Fetcher, FetchError
@@ -68,6 +69,11 @@ def poll_feeds(
     finally:
         if own_spool:
             spool.close()
+
+
+def feed_scope(feed: FeedSource) -> Scope:
+    """A feed fetches from its own origin (its entries' pages too) unless ``also_fetch_from`` says more."""
+    return Scope(feed.name, [str(feed.url)], feed.also_fetch_from)
 
 
 @dataclass
@@ -142,6 +148,8 @@ class _Poller:
                 etag=validators.etag if validators else None,
                 last_modified=validators.last_modified if validators else None,
                 timeout=feed.timeout.total_seconds() if feed.timeout else None,
+                scope=feed_scope(feed),
+                leave_scope=True,  # feeds move to CDNs; their entries' pages stay confined
             )
         except FetchError as exc:
             return exc
@@ -210,7 +218,8 @@ class _Poller:
             for note in notes:
                 summary.error(str(feed.url), f"entry {key!r}: {note}")
         if feed.full_text and mentions:
-            texts = self.pool.map(lambda m: fetch_full_text(self.fetcher, m.url), mentions)
+            scope = feed_scope(feed)
+            texts = self.pool.map(lambda m: fetch_full_text(self.fetcher, m.url, scope), mentions)
             for mention, (text, error) in zip(mentions, texts, strict=True):
                 if error:
                     summary.error(mention.url, f"full text not fetched (feed summary kept): {error}")
