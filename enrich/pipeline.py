@@ -19,6 +19,7 @@ from core.config import LoadedConfig
 from core.config.schema import Config
 from core.errors import VeilleError
 from core.mention import Mention, SourceKind
+from core.private_files import private_dir, private_file
 from enrich.analysis import Analyzer, TextItem
 from enrich.influence import AuthorStats
 from enrich.stories import StoryStore
@@ -50,7 +51,8 @@ class Enricher:
             for source in group
         }
         try:
-            state_path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(state_path.parent)
+            private_file(state_path)  # author names: 0600 (core/private_files.py)
             # The scheduler runs the process job on pool threads, one at a time (max_instances=1).
             self.db = sqlite3.connect(state_path, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")

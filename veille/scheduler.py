@@ -36,6 +36,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core.config import LoadedConfig
 from core.errors import VeilleError
+from core.private_files import private_dir, private_file, write_private
 from core.runlock import RunLock
 from veille.jobs import tasks
 from veille.jobs.runtime import Runtime
@@ -90,19 +91,18 @@ class StatusBook:
         with self._lock:
             data = self.read()
             data.setdefault(job, {}).update(fields)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
-            temporary.replace(self.path)
+            private_dir(self.path.parent)
+            write_private(self.path, json.dumps(data, indent=2, default=str).encode("utf-8"))
 
 
 class VeilleScheduler:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         loaded = runtime.loaded
-        loaded.state_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(loaded.state_dir)
         self.lock = RunLock(loaded.state_dir / "veille-run.lock").acquire()
         self.status = StatusBook(status_path(loaded))
+        private_file(jobstore_path(loaded))  # SQLAlchemy would create it with the umask's mode
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobstore_path(loaded)}")},
             executors={"default": ThreadPoolExecutor(max_workers=4)},

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import re
 import smtplib
 import ssl
@@ -21,6 +20,7 @@ from typing import Protocol
 from alerts.mail.queue import SendFailed
 from core.config.notifications import Email, Smtp
 from core.config.secrets import read_secret
+from core.private_files import private_dir, write_private
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +46,8 @@ class OutboxTransport:
     def __call__(self, msg: EmailMessage, recipients: list[str]) -> None:
         target = self.path_for(msg)
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".eml.tmp")
-            tmp.write_bytes(msg.as_bytes(policy=policy.SMTP))
-            os.replace(tmp, target)  # atomic: a reader never sees half a message
+            private_dir(self.directory)
+            write_private(target, msg.as_bytes(policy=policy.SMTP))  # atomic: never half a message
         except OSError as exc:
             raise SendFailed(f"cannot write {target}: {exc}") from exc
         logger.info("email %s written to %s", msg["Message-ID"], target)
