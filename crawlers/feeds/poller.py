@@ -138,6 +138,7 @@ class _Poller:
             for update in updates:
                 update.summary.error(update.url, f"cannot write to the spool, will retry next poll: {exc}")
                 update.summary.matched = 0
+                update.summary.spool_failed = True
             return
         self.state.commit_feeds((u.summary.source, u.fresh, u.validators) for u in updates)
 
