@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
-from core.config.common import Duration, StrictModel
+from core.config.common import Duration, PositiveDuration, StrictModel
 
 Preset = Literal["phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]
 
@@ -53,7 +53,7 @@ class _SourceBase(StrictModel):
     enabled: bool = True
     timezone: str | None = Field(None, description="site's local timezone for dates without offset")
     language: Literal["fr", "en"] | None = Field(None, description="hint when the page does not say")
-    timeout: Duration | None = Field(None, description="overrides crawl.timeout for this source")
+    timeout: PositiveDuration | None = Field(None, description="overrides crawl.timeout for this source")
     also_fetch_from: list[str] = Field(
         default_factory=list,
         description="other sites this source may download from ('https://host[:port]' or 'host'); "
@@ -110,6 +110,6 @@ class Crawl(StrictModel):
     concurrency_per_domain: int = Field(2, ge=1, le=32)
     download_delay: Duration = Field(default="0s")
     autothrottle: bool = True
-    timeout: Duration = Field(default="20s")
+    timeout: PositiveDuration = Field(default="20s")
     retries: int = Field(2, ge=0, le=10)
     max_page_size: int = Field(5_000_000, ge=10_000, description="bytes; larger pages are dropped")
