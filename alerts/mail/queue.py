@@ -155,6 +155,13 @@ class MailQueue(SqliteStore):
             self._settle(msg_id, attempts + 1, error, now(), backoff, report, was_uncertain)
         return report
 
+    def prune(self, before: float) -> int:
+        """Delete settled messages (sent or dead) queued before ``before``: the retention period."""
+        with self._transaction() as db:
+            return db.execute(
+                "DELETE FROM outgoing WHERE queued_at < ? AND state IN ('sent', 'dead')", (before,)
+            ).rowcount
+
     def _claim(self, when: float, due_only: bool) -> list[tuple[str, str, bytes, int, bool]]:
         """Mark the rows this flush sends as ``sending``, atomically, so no other flush takes them."""
         with self._transaction() as db:

@@ -12,6 +12,7 @@ from core.config.common import StrictModel
 from core.config.elasticsearch import ElasticsearchConfig
 from core.config.nlp import Nlp
 from core.config.notifications import Digest, Notifications, Schedule
+from core.config.privacy import Privacy
 from core.config.sources import Crawl, Sources
 
 
@@ -27,6 +28,7 @@ class Config(StrictModel):
     notifications: Notifications = Field(default_factory=Notifications)
     digest: Digest = Field(default_factory=Digest)
     schedule: Schedule = Field(default_factory=Schedule)
+    privacy: Privacy = Field(default_factory=Privacy)
 
     @field_validator("timezone")
     @classmethod

@@ -26,15 +26,19 @@ IMPORT_BATCH = 2000
 @click.pass_context
 def import_mentions(ctx: click.Context, file: Path) -> None:
     """Index the Mentions of FILE (JSON lines). Bad lines are named and skipped; exit 1 if any."""
-    handle = open_index(loaded_config(ctx))
+    loaded = loaded_config(ctx)
+    handle = open_index(loaded)
     indexer = handle.indexer(refresh=True)
+    from veille.privacy import pseudonymiser
+
+    hide_authors = pseudonymiser(loaded)
     report, bad, batch = IndexReport(), [], []
     for item in read_mentions(file):
         if isinstance(item, BadLine):
             bad.append(item)
             click.echo(f"{file}: {item}", err=True)
             continue
-        batch.append(item)
+        batch.append(hide_authors([item])[0] if hide_authors else item)
         if len(batch) >= IMPORT_BATCH:
             report.merge(indexer.index(batch))
             batch = []
