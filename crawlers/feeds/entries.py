@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import warnings
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -35,16 +36,20 @@ def entry_text(entry: Any) -> str:
 
 
 def entry_published(entry: Any, tz: ZoneInfo, now: datetime) -> datetime | None:
-    for attr in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(attr)
-        if parsed:
-            # feedparser normalises these struct_time values to UTC.
-            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
-    for attr in ("published", "updated", "created"):
-        if entry.get(attr):
-            found = parse_date(entry[attr], tz=tz, now=now)
-            if found is not None:
-                return found
+    with warnings.catch_warnings():
+        # feedparser warns when "updated" falls back to "published" (an empty <pubDate>, found by
+        # fuzzing): same value, no news, not worth a warning per entry.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for attr in ("published_parsed", "updated_parsed", "created_parsed"):
+            parsed = entry.get(attr)
+            if parsed:
+                # feedparser normalises these struct_time values to UTC.
+                return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+        for attr in ("published", "updated", "created"):
+            if entry.get(attr):
+                found = parse_date(entry[attr], tz=tz, now=now)
+                if found is not None:
+                    return found
     return None
 
 
