@@ -2,7 +2,8 @@
 
 Mentions found go to the spool; a source that fails is reported on its own line and the others
 carry on. The exit code is 0 when the run completed, even if some sources failed (their errors
-are printed): failures of one source are not failures of the run.
+are printed): failures of one source are not failures of the run. It is 1 when the spool could
+not be written: then the run did not complete (what was found is collected again next time).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def format_summary(summaries: list[SourceSummary]) -> str:
 @click.pass_context
 def poll(ctx: click.Context, source: str | None) -> None:
     """Poll the feeds once; new entries that name a brand go to the spool."""
-    click.echo(format_summary(poll_feeds(loaded_config(ctx), source)))
+    summaries = poll_feeds(loaded_config(ctx), source)
+    click.echo(format_summary(summaries))
+    _exit_if_not_spooled(ctx, summaries)
 
 
 @click.command("crawl")
@@ -58,7 +61,20 @@ def poll(ctx: click.Context, source: str | None) -> None:
 @click.pass_context
 def crawl(ctx: click.Context, source: str | None) -> None:
     """Crawl the forums, blogs and review sites once (new or edited posts go to the spool)."""
-    click.echo(format_summary(crawl_sites(loaded_config(ctx), source)))
+    summaries = crawl_sites(loaded_config(ctx), source)
+    click.echo(format_summary(summaries))
+    _exit_if_not_spooled(ctx, summaries)
+
+
+def _exit_if_not_spooled(ctx: click.Context, summaries: list[SourceSummary]) -> None:
+    failed = [s.source for s in summaries if s.spool_failed]
+    if failed:
+        click.echo(
+            f"error: the spool could not be written for {', '.join(failed)}; "
+            "their new items will be collected again on the next run",
+            err=True,
+        )
+        ctx.exit(1)
 
 
 @click.command("demo-sites")
