@@ -7,14 +7,15 @@ are printed): failures of one source are not failures of the run.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-# Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
-from crawlers.crawl import crawl_sites
-from crawlers.feeds.poller import poll_feeds
-from crawlers.summary import SourceSummary
 from veille.commands.common import loaded_config
 from veille.demo_web.config import DEMO_PORT
+
+if TYPE_CHECKING:
+    from crawlers.summary import SourceSummary
 
 COLUMNS = ("source", "kind", "fetched", "304", "items", "new", "matched", "skipped", "errors")
 
@@ -50,6 +51,8 @@ def format_summary(summaries: list[SourceSummary]) -> str:
 @click.pass_context
 def poll(ctx: click.Context, source: str | None) -> None:
     """Poll the feeds once; new entries that name a brand go to the spool."""
+    from crawlers.feeds.poller import poll_feeds
+
     click.echo(format_summary(poll_feeds(loaded_config(ctx), source)))
 
 
@@ -58,6 +61,9 @@ def poll(ctx: click.Context, source: str | None) -> None:
 @click.pass_context
 def crawl(ctx: click.Context, source: str | None) -> None:
     """Crawl the forums, blogs and review sites once (new or edited posts go to the spool)."""
+    # Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
+    from crawlers.crawl import crawl_sites
+
     click.echo(format_summary(crawl_sites(loaded_config(ctx), source)))
 
 
