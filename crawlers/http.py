@@ -15,19 +15,11 @@ import urllib3
 from urllib3.exceptions import HTTPError, MaxRetryError, ProtocolError, ReadTimeoutError, TimeoutError
 
 from core.config.sources import Crawl
+from core.errors import FetchError
 
 logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
-
-
-class FetchError(Exception):
-    """A download failed; ``reason`` says why in a few words."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 @dataclass

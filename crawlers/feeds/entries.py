@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import hashlib
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -45,11 +44,6 @@ def entry_published(entry: Any, tz: ZoneInfo, now: datetime) -> datetime | None:
             if found is not None:
                 return found
     return None
-
-
-def content_hash(*parts: str | None) -> str:
-    digest = hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8"))
-    return digest.hexdigest()[:24]
 
 
 def entry_to_mention(entry: Any, source: FeedSource, feed_url: str, tz: ZoneInfo, now: datetime) -> Mention:
