@@ -28,6 +28,7 @@ from urllib3.exceptions import (
 )
 
 from core.config.sources import Crawl
+from core.errors import FetchError
 from crawlers.confine import Scope
 
 logger = logging.getLogger(__name__)
@@ -78,15 +79,6 @@ class _GuardedHTTPPool(HTTPConnectionPool):
 
 class _GuardedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _GuardedHTTPS
-
-
-class FetchError(Exception):
-    """A download failed; ``reason`` says why in a few words."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 @dataclass

@@ -54,11 +54,6 @@ def entry_published(entry: Any, tz: ZoneInfo, now: datetime) -> datetime | None:
     return None
 
 
-def content_hash(*parts: str | None) -> str:
-    digest = hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8"))
-    return digest.hexdigest()[:24]
-
-
 def unwrap_redirect(url: str) -> str:
     """The article a Google Alerts (or Google News ``/url?``) redirect link points to."""
     parts = urlsplit(url)

@@ -8,14 +8,15 @@ not be written: then the run did not complete (what was found is collected again
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-# Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
-from crawlers.crawl import crawl_sites
-from crawlers.feeds.poller import poll_feeds
-from crawlers.summary import SourceSummary
 from veille.commands.common import loaded_config
 from veille.demo_web.config import DEMO_PORT
+
+if TYPE_CHECKING:
+    from crawlers.summary import SourceSummary
 
 COLUMNS = ("source", "kind", "fetched", "304", "items", "new", "matched", "skipped", "errors")
 
@@ -51,6 +52,8 @@ def format_summary(summaries: list[SourceSummary]) -> str:
 @click.pass_context
 def poll(ctx: click.Context, source: str | None) -> None:
     """Poll the feeds once; new entries that name a brand go to the spool."""
+    from crawlers.feeds.poller import poll_feeds
+
     summaries = poll_feeds(loaded_config(ctx), source)
     click.echo(format_summary(summaries))
     _exit_if_not_spooled(ctx, summaries)
@@ -61,6 +64,9 @@ def poll(ctx: click.Context, source: str | None) -> None:
 @click.pass_context
 def crawl(ctx: click.Context, source: str | None) -> None:
     """Crawl the forums, blogs and review sites once (new or edited posts go to the spool)."""
+    # Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
+    from crawlers.crawl import crawl_sites
+
     summaries = crawl_sites(loaded_config(ctx), source)
     click.echo(format_summary(summaries))
     _exit_if_not_spooled(ctx, summaries)
