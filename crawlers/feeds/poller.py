@@ -197,6 +197,8 @@ class _Poller:
             except (ValueError, ValidationError) as exc:
                 reason = str(exc).splitlines()[0]
                 summary.error(str(feed.url), f"entry {key!r} skipped: {reason}")
+        summary.undated += sum(1 for m in mentions if m.published_at is None)
+        summary.anonymous += sum(1 for m in mentions if not m.author.name)
         if feed.full_text and mentions:
             texts = self.pool.map(lambda m: fetch_full_text(self.fetcher, m.url), mentions)
             for mention, (text, error) in zip(mentions, texts, strict=True):
