@@ -166,7 +166,7 @@ class _Poller:
                     "feed %r: %s: malformed feed (%s), parsed as far as possible", feed.name, url, exc
                 )
         summary.items = len(parsed.entries)
-        entries = {}
+        entries: dict[str, Any] = {}
         for entry in parsed.entries:
             key = entry_key(entry)
             if key is None:

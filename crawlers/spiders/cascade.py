@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from parsel import Selector
@@ -66,7 +67,7 @@ def _add(into: PageResult, found: PageResult, layer: str) -> None:
             into.layers[mention.id] = layer
             continue
         kept = into.mentions[index]
-        updates = {}
+        updates: dict[str, Any] = {}
         if kept.rating is None and mention.rating is not None:
             updates["rating"] = mention.rating
         if kept.published_at is None and mention.published_at is not None:
