@@ -20,15 +20,15 @@ import logging
 import os
 import pwd
 import signal
-import ssl
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import urllib3
 
 from core.config.elasticsearch import LocalNode as LocalNodeConfig
 from core.errors import ESNodeError
@@ -279,40 +279,45 @@ class LocalNode:
         with socket.socket() as sock:
             return sock.connect_ex(("127.0.0.1", self.port)) == 0
 
-    def _http_json(self, path: str) -> dict | None:
+    def _http_json(self, path: str) -> dict[str, Any] | None:
+        """The node's JSON answer to ``GET path``, or None when it does not answer with one."""
         return self._request("GET", path)
 
     def _request(
-        self, method: str, path: str, body: dict | None = None, *, api_key: bool = False
-    ) -> dict | None:
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, api_key: bool = False
+    ) -> dict[str, Any] | None:
         """JSON answer of the node, authenticated as ``elastic`` (or with the API key); None on failure."""
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        context = None
+        headers: dict[str, str] = {}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
         credentials = self.credentials
         if credentials is not None:
             if api_key:
-                request.add_header("Authorization", f"ApiKey {credentials.api_key}")
+                headers["Authorization"] = f"ApiKey {credentials.api_key}"
             else:
-                request.add_header("Authorization", es_security.basic_auth_header(credentials.password))
+                headers["Authorization"] = es_security.basic_auth_header(credentials.password)
         # No credentials yet: ask anonymously (a node started earlier without security answers).
+        ca_certs = None
         if self.secure:
             security = self.security
             if security is None:
-                return None
-            context = ssl.create_default_context(cafile=str(security.ca_cert))
+                return None  # never prepared: nothing can be answering with our certificate yet
+            ca_certs = str(security.ca_cert)  # our private CA; the host name is checked as usual
+        data = json.dumps(body).encode() if body is not None else None
         try:
-            with urllib.request.urlopen(request, timeout=5, context=context) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            logger.debug("%s %s: HTTP %s %s", method, path, exc.code, exc.read()[:500])
-            self._refused_status = exc.code if exc.code in (401, 403) else None
-            exc.close()  # it holds the open connection
+            with urllib3.PoolManager(ca_certs=ca_certs, retries=False, timeout=5.0) as http:
+                response = http.request(method, self.url + path, headers=headers, body=data)
+        except urllib3.exceptions.HTTPError:
             return None
-        except (OSError, ValueError, urllib.error.URLError):
+        if response.status >= 400:
+            logger.debug("%s %s: HTTP %s %s", method, path, response.status, response.data[:500])
+            self._refused_status = response.status if response.status in (401, 403) else None
             return None
+        try:
+            answer = json.loads(response.data)
+        except ValueError:
+            return None
+        return answer if isinstance(answer, dict) else None
 
     def _prepare_node_dir(self, es_home: Path, java_home: Path) -> None:
         # The ES user owns this folder and may have planted links: es_files never follows them.
