@@ -15,7 +15,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from core.errors import IndexError_
+from core.errors import ElasticsearchError
 from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def migrate_index(es: Elasticsearch, names: IndexNames, source: str, version: in
     """Copy ``source`` into its version-``version`` successor and swap names; returns the new index."""
     target = target_name(source, version)
     if target == source:
-        raise IndexError_(f"index {source} is already named for mapping version {version}")
+        raise ElasticsearchError(f"index {source} is already named for mapping version {version}")
     logger.warning("migrating %s to %s (mapping version %s)", source, target, version)
     try:
         es.indices.put_settings(index=source, settings={"index.blocks.write": True})
@@ -49,7 +49,7 @@ def migrate_index(es: Elasticsearch, names: IndexNames, source: str, version: in
         before = int(es.count(index=source)["count"])
         after = int(es.count(index=target)["count"])
         if before != after:
-            raise IndexError_(f"migrating {source}: {before} mentions, {after} copied into {target}")
+            raise ElasticsearchError(f"migrating {source}: {before} mentions, {after} copied into {target}")
         es.indices.update_aliases(
             actions=[
                 {"add": {"index": target, "alias": names.alias}},
@@ -59,8 +59,8 @@ def migrate_index(es: Elasticsearch, names: IndexNames, source: str, version: in
         )
     except (ApiError, TransportError, helpers.BulkIndexError) as exc:
         _undo(es, source, target)
-        raise IndexError_(f"cannot migrate {source} to {target}: {exc}") from exc
-    except IndexError_:
+        raise ElasticsearchError(f"cannot migrate {source} to {target}: {exc}") from exc
+    except ElasticsearchError:
         _undo(es, source, target)
         raise
     logger.warning("migrated %s mentions from %s to %s", copied, source, target)
@@ -78,11 +78,11 @@ def _copy(es: Elasticsearch, source: str, target: str) -> int:
 
 def _undo(es: Elasticsearch, source: str, target: str) -> None:
     """Leave things as they were: the old index writable, the partial copy gone."""
-    for step in (
-        lambda: es.indices.put_settings(index=source, settings={"index.blocks.write": False}),
-        lambda: es.indices.delete(index=target, ignore_unavailable=True),
-    ):
-        try:
-            step()
-        except (ApiError, TransportError) as exc:
-            logger.error("could not undo the migration of %s: %s", source, exc)
+    try:
+        es.indices.put_settings(index=source, settings={"index.blocks.write": False})
+    except (ApiError, TransportError) as exc:
+        logger.error("could not make %s writable again after its migration failed: %s", source, exc)
+    try:
+        es.indices.delete(index=target, ignore_unavailable=True)
+    except (ApiError, TransportError) as exc:
+        logger.error("could not drop %s, the partial copy of %s: %s", target, source, exc)
