@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from types import TracebackType
 
 import urllib3
-from urllib3.exceptions import HTTPError, MaxRetryError, ProtocolError, ReadTimeoutError, TimeoutError
+from urllib3.exceptions import (
+    HTTPError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    TimeoutError,
+)
 
 from core.config.sources import Crawl
 from core.errors import FetchError
@@ -133,6 +141,11 @@ def _retry_reason(exc: MaxRetryError, timeout: float) -> str:
     text = str(reason) if reason is not None else str(exc)
     if reason is None or "redirect" in text.lower():
         return f"too many redirects (more than {MAX_REDIRECTS}; redirect loop?)"
+    # Before the time-outs: urllib3's NewConnectionError is a subclass of ConnectTimeoutError.
+    if isinstance(reason, NameResolutionError):
+        return "host name not found (DNS)"
+    if isinstance(reason, NewConnectionError):
+        return "connection refused" if "refused" in text.lower() else f"cannot connect: {reason}"
     if isinstance(reason, TimeoutError | ReadTimeoutError) or "timed out" in text.lower():
         return f"timed out after {timeout:g}s"
     if "too many" in text.lower() and "error responses" in text.lower():

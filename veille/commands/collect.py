@@ -1,8 +1,9 @@
 """``veille poll``, ``veille crawl`` (collect once, print a per-source summary) and ``veille demo-sites``.
 
 Mentions found go to the spool; a source that fails is reported on its own line and the others
-carry on. The exit code is 0 when the run completed, even if some sources failed (their errors
-are printed): failures of one source are not failures of the run.
+carry on. The exit code is 1 when a source could not be read at all (nothing fetched or no item
+read, and an error), so that cron and scripts notice; a source read in part (a malformed feed
+read as far as possible) has its problems printed and does not change the exit code.
 """
 
 from __future__ import annotations
@@ -18,6 +19,18 @@ if TYPE_CHECKING:
     from crawlers.summary import SourceSummary
 
 COLUMNS = ("source", "kind", "fetched", "304", "items", "new", "matched", "skipped", "errors")
+
+
+def failed(summaries: list[SourceSummary]) -> list[str]:
+    """The sources that could not be read at all (an error, and no item nor a 304)."""
+    return [s.source for s in summaries if s.errors and not s.items and not s.not_modified]
+
+
+def _report(ctx: click.Context, summaries: list[SourceSummary]) -> None:
+    click.echo(format_summary(summaries))
+    if names := failed(summaries):
+        click.echo(f"failed: {', '.join(names)}", err=True)
+        ctx.exit(1)
 
 
 def format_summary(summaries: list[SourceSummary]) -> str:
@@ -53,7 +66,7 @@ def poll(ctx: click.Context, source: str | None) -> None:
     """Poll the feeds once; new entries that name a brand go to the spool."""
     from crawlers.feeds.poller import poll_feeds
 
-    click.echo(format_summary(poll_feeds(loaded_config(ctx), source)))
+    _report(ctx, poll_feeds(loaded_config(ctx), source))
 
 
 @click.command("crawl")
@@ -64,7 +77,7 @@ def crawl(ctx: click.Context, source: str | None) -> None:
     # Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
     from crawlers.crawl import crawl_sites
 
-    click.echo(format_summary(crawl_sites(loaded_config(ctx), source)))
+    _report(ctx, crawl_sites(loaded_config(ctx), source))
 
 
 @click.command("demo-sites")
