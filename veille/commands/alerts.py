@@ -62,7 +62,10 @@ def check(ctx: click.Context, dry_run: bool, now_text: str | None, only: str | N
         click.echo(f"email: {report.flush}")
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
-    if report.errors:
+    waiting = report.flush.waiting if report.flush is not None else 0
+    if waiting:
+        click.echo(f"{waiting} email(s) not delivered yet: they stay queued for a later retry", err=True)
+    if report.errors or waiting:
         ctx.exit(1)
 
 

@@ -2,8 +2,9 @@
 
 Mentions found go to the spool; a source that fails is reported on its own line and the others
 carry on. The exit code is 1 when a source could not be read at all (nothing fetched or no item
-read, and an error), so that cron and scripts notice; a source read in part (a malformed feed
-read as far as possible) has its problems printed and does not change the exit code.
+read, and an error), so that cron and scripts notice, and when the spool could not be written
+(what was found is collected again next time); a source read in part (a malformed feed read as
+far as possible) has its problems printed and does not change the exit code.
 """
 
 from __future__ import annotations
@@ -28,8 +29,16 @@ def failed(summaries: list[SourceSummary]) -> list[str]:
 
 def _report(ctx: click.Context, summaries: list[SourceSummary]) -> None:
     click.echo(format_summary(summaries))
+    not_spooled = [s.source for s in summaries if s.spool_failed]
+    if not_spooled:
+        click.echo(
+            f"error: the spool could not be written for {', '.join(not_spooled)}; "
+            "their new items will be collected again on the next run",
+            err=True,
+        )
     if names := failed(summaries):
         click.echo(f"failed: {', '.join(names)}", err=True)
+    if not_spooled or failed(summaries):
         ctx.exit(1)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from core.sanitize import for_terminal
 from veille.commands.common import loaded_config, parse_since, resolve_brand
 
 if TYPE_CHECKING:
@@ -24,17 +25,20 @@ def import_mentions(ctx: click.Context, file: Path) -> None:
     """Index the Mentions of FILE (JSON lines). Bad lines are named and skipped; exit 1 if any."""
     from core.jsonl import BadLine, read_mentions
     from index.indexer import IndexReport
+    from veille.privacy import pseudonymiser
     from veille.wiring import open_index
 
-    handle = open_index(loaded_config(ctx))
+    loaded = loaded_config(ctx)
+    handle = open_index(loaded)
     indexer = handle.indexer(refresh=True)
+    hide_authors = pseudonymiser(loaded)
     report, bad, batch = IndexReport(), [], []
     for item in read_mentions(file):
         if isinstance(item, BadLine):
             bad.append(item)
             click.echo(f"{file}: {item}", err=True)
             continue
-        batch.append(item)
+        batch.append(hide_authors([item])[0] if hide_authors else item)
         if len(batch) >= IMPORT_BATCH:
             report.merge(indexer.index(batch))
             batch = []
@@ -97,13 +101,15 @@ def search(
         label = _label(mention, brand)
         published = mention.published_at
         when = published.astimezone(tz).strftime("%d/%m %H:%M") if published else "undated"
-        who = mention.author.name or "?"
-        text = (mention.snippet or mention.title or mention.text).replace("\n", " ")[:110]
+        who = for_terminal(mention.author.name or "?")
+        text = for_terminal(mention.snippet or mention.title or mention.text)[:110]
+        # Stored text is already clean; this also covers documents indexed by older versions.
         click.echo(
-            f"{when}  {label:<8} {mention.source.kind:<6} {mention.source.domain:<22} {who:<16} {text}"
+            f"{when}  {label:<8} {mention.source.kind:<6} {for_terminal(mention.source.domain):<22} "
+            f"{who:<16} {text}"
         )
         status = "" if mention.status == "new" else f" [{mention.status}]"
-        click.echo(f"{'':14}{mention.id}{status}  {mention.url}")
+        click.echo(f"{'':14}{mention.id}{status}  {for_terminal(mention.url)}")
 
 
 @click.command("handled")
