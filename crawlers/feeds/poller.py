@@ -220,6 +220,8 @@ class _Poller:
                 summary.error(str(feed.url), f"entry {key!r} skipped: {reason}")
             for note in notes:
                 summary.error(str(feed.url), f"entry {key!r}: {note}")
+        summary.undated += sum(1 for m in mentions if m.published_at is None)
+        summary.anonymous += sum(1 for m in mentions if not m.author.name)
         if feed.full_text and mentions:
             scope = feed_scope(feed)
             texts = self.pool.map(lambda m: fetch_full_text(self.fetcher, m.url, scope), mentions)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from core.sanitize import for_terminal
 from veille.commands.common import loaded_config, parse_since, resolve_brand
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ def search(
 ) -> None:
     """Search indexed mentions, newest first (QUERY uses simple query syntax: "panne box" -fibre)."""
     from core.mention import Mention
+    from core.sanitize import for_terminal
     from index.queries import MentionFilter
     from veille.wiring import open_index
 
@@ -89,27 +90,39 @@ def search(
         query=query,
     )
     total = handle.queries.count(flt)
-    docs = handle.queries.latest(flt, size=limit)
+    hits = handle.queries.matching(flt, size=limit)
     if as_json:
-        for doc in docs:
-            click.echo(json.dumps(doc, ensure_ascii=False))
+        for hit in hits:
+            click.echo(json.dumps(hit.source, ensure_ascii=False))
         return
     tz = loaded.config.tz
-    click.echo(f"{total} mention(s) match; showing {len(docs)}")
-    for doc in docs:
-        mention = Mention.from_document(doc)
+    click.echo(f"{total} mention(s) match; showing {len(hits)}")
+    for hit in hits:
+        mention = Mention.from_document(hit.source)
         label = _label(mention, brand)
         published = mention.published_at
         when = published.astimezone(tz).strftime("%d/%m %H:%M") if published else "undated"
         who = for_terminal(mention.author.name or "?")
-        text = for_terminal(mention.snippet or mention.title or mention.text)[:110]
-        # Stored text is already clean; this also covers documents indexed by older versions.
+        # Stored text is already clean; for_terminal also covers documents indexed by older versions.
         click.echo(
-            f"{when}  {label:<8} {mention.source.kind:<6} {for_terminal(mention.source.domain):<22} "
-            f"{who:<16} {text}"
+            f"{when}  {label:<8} {mention.source.kind:<6} {for_terminal(mention.source.domain):<22} {who:<16}"
         )
+        if hit.fragments:
+            for fragment in hit.fragments:
+                click.echo(f"{'':14}… {_emphasise(fragment)} …")
+        else:
+            text = for_terminal(mention.snippet or mention.title or mention.text)[:110]
+            click.echo(f"{'':14}{text}")
         status = "" if mention.status == "new" else f" [{mention.status}]"
         click.echo(f"{'':14}{mention.id}{status}  {for_terminal(mention.url)}")
+
+
+def _emphasise(fragment: str) -> str:
+    """Elasticsearch's <em> marks as bold on a terminal (plain text, marks removed, in a pipe)."""
+    from core.sanitize import for_terminal
+
+    parts = [for_terminal(part) for part in re.split(r"</?em>", " ".join(fragment.split()))]
+    return "".join(click.style(part, bold=True) if i % 2 else part for i, part in enumerate(parts))
 
 
 @click.command("handled")
