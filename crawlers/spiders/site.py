@@ -27,9 +27,10 @@ from twisted.python.failure import Failure
 from core.config.sources import SiteSource
 from core.mention import Mention
 from crawlers.charset import decode_page
+from crawlers.confine import Scope
 from crawlers.spiders.cascade import extract_page
 from crawlers.spiders.extract import PageContext, PageResult, page_links
-from crawlers.spiders.middlewares import RedirectRefused, host_allowed
+from crawlers.spiders.middlewares import RedirectRefused
 from crawlers.spiders.profiles import PRESETS, Profile, build_profile
 from crawlers.summary import SourceSummary
 
@@ -56,6 +57,10 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = source.allowed_domains or sorted(
             {urlsplit(str(url)).hostname or "" for url in source.start_urls}
         )
+        # Own origins, plus allowed_domains on the same ports: a port elsewhere on the host is off-site.
+        self.scope = Scope(
+            source.name, [str(url) for url in source.start_urls], source.also_fetch_from, self.allowed_domains
+        )
         self.summary = SourceSummary(source.name, kind)
         self.requested: set[str] = set()
         self.undated = 0
@@ -66,9 +71,10 @@ class SiteSpider(scrapy.Spider):
     def _request(self, url: str, thread_url: str | None) -> scrapy.Request | None:
         if url in self.requested:
             return None
-        if not host_allowed(urlsplit(url).hostname, self.allowed_domains):
+        refused = self.scope.refuse(url)
+        if refused is not None:
             self.summary.skipped += 1
-            logger.debug("%s: off-site link not followed: %s", self.name, url)
+            logger.debug("%s: link not followed: %s: %s", self.name, url, refused)
             return None
         if len(self.requested) >= self.source.max_pages:
             self.summary.skipped += 1
