@@ -44,10 +44,11 @@ def _contains_class(*parts: str) -> str:
 _AUTHOR = [
     _has_class("fn", "wpd-comment-author", "comment-author-name", "comment-author-link", "author-name"),
     _has_class("comment-author", "author", "comment__author", "commentauthor", "username", "comment-name"),
-    _has_class("comauth", "media-heading", "comment-author-name", "commenter", "name"),
+    # A link to the member's profile says who wrote it better than a heading (often the subject).
     ".//cite | .//a[contains(@href, '/user/') or contains(@href, '/members/')"
     " or contains(@href, '/author/')]",
-    _contains_class("comment-meta", "commentmetadata") + "//strong",
+    _has_class("comauth", "media-heading", "comment-author-name", "commenter", "name"),
+    f"({_contains_class('comment-meta', 'commentmetadata')})//strong",
 ]
 _DATE_ATTR = [".//time/@datetime", _has_class("wpd-comment-date") + "/@title"]
 _DATE_TEXT = _contains_class(
@@ -122,7 +123,7 @@ def _date(own: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - datet
             parsed = parse_date(value, tz=ctx.tz, now=ctx.now, language=ctx.language)
             if parsed is not None:
                 return parsed
-    for found in own.xpath(_DATE_TEXT):
+    for found in own.xpath(f"{_DATE_TEXT} | .//small"):
         text = clean_space(found.text_content())
         if text and len(text) < 80:
             parsed = parse_date(text, tz=ctx.tz, now=ctx.now, language=ctx.language)
