@@ -15,7 +15,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from core.errors import IndexError_
+from core.errors import ElasticsearchError
 from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def migrate_index(es: Elasticsearch, names: IndexNames, source: str, version: in
     """Copy ``source`` into its version-``version`` successor and swap names; returns the new index."""
     target = target_name(source, version)
     if target == source:
-        raise IndexError_(f"index {source} is already named for mapping version {version}")
+        raise ElasticsearchError(f"index {source} is already named for mapping version {version}")
     logger.warning("migrating %s to %s (mapping version %s)", source, target, version)
     try:
         es.indices.put_settings(index=source, settings={"index.blocks.write": True})
@@ -49,7 +49,7 @@ def migrate_index(es: Elasticsearch, names: IndexNames, source: str, version: in
         before = int(es.count(index=source)["count"])
         after = int(es.count(index=target)["count"])
         if before != after:
-            raise IndexError_(f"migrating {source}: {before} mentions, {after} copied into {target}")
+            raise ElasticsearchError(f"migrating {source}: {before} mentions, {after} copied into {target}")
         es.indices.update_aliases(
             actions=[
                 {"add": {"index": target, "alias": names.alias}},
@@ -59,8 +59,8 @@ def migrate_index(es: Elasticsearch, names: IndexNames, source: str, version: in
         )
     except (ApiError, TransportError, helpers.BulkIndexError) as exc:
         _undo(es, source, target)
-        raise IndexError_(f"cannot migrate {source} to {target}: {exc}") from exc
-    except IndexError_:
+        raise ElasticsearchError(f"cannot migrate {source} to {target}: {exc}") from exc
+    except ElasticsearchError:
         _undo(es, source, target)
         raise
     logger.warning("migrated %s mentions from %s to %s", copied, source, target)
