@@ -284,6 +284,7 @@ class LocalNode:
         self, method: str, path: str, body: dict[str, Any] | None = None, *, api_key: bool = False
     ) -> dict[str, Any] | None:
         """JSON answer of the node, authenticated as ``elastic`` (or with the API key); None on failure."""
+        self._refused_status = None  # describes this request only (a restarting node refuses briefly)
         headers: dict[str, str] = {}
         if body is not None:
             headers["Content-Type"] = "application/json"
