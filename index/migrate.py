@@ -78,11 +78,11 @@ def _copy(es: Elasticsearch, source: str, target: str) -> int:
 
 def _undo(es: Elasticsearch, source: str, target: str) -> None:
     """Leave things as they were: the old index writable, the partial copy gone."""
-    for step in (
-        lambda: es.indices.put_settings(index=source, settings={"index.blocks.write": False}),
-        lambda: es.indices.delete(index=target, ignore_unavailable=True),
-    ):
-        try:
-            step()
-        except (ApiError, TransportError) as exc:
-            logger.error("could not undo the migration of %s: %s", source, exc)
+    try:
+        es.indices.put_settings(index=source, settings={"index.blocks.write": False})
+    except (ApiError, TransportError) as exc:
+        logger.error("could not make %s writable again after its migration failed: %s", source, exc)
+    try:
+        es.indices.delete(index=target, ignore_unavailable=True)
+    except (ApiError, TransportError) as exc:
+        logger.error("could not drop %s, the partial copy of %s: %s", target, source, exc)
