@@ -18,7 +18,8 @@ import pytest
 from core.config.elasticsearch import ElasticsearchConfig
 from veille.services import es_files
 from veille.services.es_java import find_jdk
-from veille.services.es_node import ES_USER, LocalNode, default_cache_dir
+from veille.services.es_node import LocalNode, default_cache_dir
+from veille.services.es_process import ES_USER
 
 VERSION = ElasticsearchConfig().local.version
 

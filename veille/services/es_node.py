@@ -18,7 +18,6 @@ import fcntl
 import json
 import logging
 import os
-import pwd
 import signal
 import subprocess
 import time
@@ -35,13 +34,11 @@ from core.errors import ESNodeError
 from core.processes import process_alive
 from index import local_credentials
 from index.local_credentials import default_cache_dir
-from veille.services import es_files, es_plugin, es_security
+from veille.services import es_files, es_plugin, es_process, es_security
 from veille.services.es_distribution import download, unpack
 from veille.services.es_java import find_jdk
 
 logger = logging.getLogger(__name__)
-
-ES_USER = "veille-es"
 
 
 @dataclass(frozen=True)
@@ -188,11 +185,11 @@ class LocalNode:
         """Whether ``pid`` is this node's Elasticsearch server, run by the user Veille runs it as."""
         if not process_alive(pid):
             return False
-        owner = _process_owner_and_args(pid)
+        owner = es_process.owner_and_args(pid)
         if owner is None:
             return False
         uid, args = owner
-        if uid != _node_uid():
+        if uid != es_process.node_uid():
             return False
         return "org.elasticsearch.bootstrap.Elasticsearch" in " ".join(args) and (
             f"-Djava.io.tmpdir={self.node_dir / 'tmp'}" in args
@@ -287,6 +284,7 @@ class LocalNode:
         self, method: str, path: str, body: dict[str, Any] | None = None, *, api_key: bool = False
     ) -> dict[str, Any] | None:
         """JSON answer of the node, authenticated as ``elastic`` (or with the API key); None on failure."""
+        self._refused_status = None  # describes this request only (a restarting node refuses briefly)
         headers: dict[str, str] = {}
         if body is not None:
             headers["Content-Type"] = "application/json"
@@ -351,7 +349,7 @@ class LocalNode:
         es_files.write_file(
             base, "config/jvm.options.d/veille-heap.options", f"-Xms512m\n-Xmx{self.heap}\n", mode=0o664
         )
-        user = _ensure_es_user() if os.geteuid() == 0 else None
+        user = es_process.ensure_es_user() if os.geteuid() == 0 else None
         if user is not None:
             es_files.chown_tree(self.node_dir, user.pw_uid, user.pw_gid)
         if self.auth:
@@ -380,7 +378,7 @@ class LocalNode:
             "ES_TMPDIR": str(self.node_dir / "tmp"),
             "LANG": "C.UTF-8",
         }
-        user = _ensure_es_user() if os.geteuid() == 0 else None
+        user = es_process.ensure_es_user() if os.geteuid() == 0 else None
         self.pid_file.unlink(missing_ok=True)
         log = os.fdopen(es_files.open_file(self.node_dir, "logs/startup.log", append=True), "ab")
         # -d daemonizes once the node has started; -p writes the server's pid for stop/status.
@@ -430,55 +428,3 @@ class LocalNode:
         if raw is None:
             return "(no log written)"
         return "\n".join(raw.decode(errors="replace").splitlines()[-lines:])
-
-
-def _node_uid() -> int | None:
-    """The uid the node runs as: ``veille-es`` under root, else ourselves."""
-    if os.geteuid() != 0:
-        return os.geteuid()
-    try:
-        return pwd.getpwnam(ES_USER).pw_uid
-    except KeyError:
-        return None
-
-
-def _process_owner_and_args(pid: int) -> tuple[int, list[str]] | None:
-    """(real uid, command line) of a process, from /proc (Linux) or ps."""
-    proc = Path(f"/proc/{pid}")
-    if proc.is_dir():
-        try:
-            status = (proc / "status").read_text()
-            args = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            return None
-        uid_line = next((line for line in status.splitlines() if line.startswith("Uid:")), "")
-        if not uid_line:
-            return None
-        return int(uid_line.split()[1]), [a.decode(errors="replace") for a in args if a]
-    try:
-        out = subprocess.run(
-            ["ps", "-ww", "-o", "uid=,args=", "-p", str(pid)], capture_output=True, text=True, check=True
-        ).stdout.split()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return (int(out[0]), out[1:]) if out else None
-
-
-def _ensure_es_user() -> pwd.struct_passwd:
-    try:
-        return pwd.getpwnam(ES_USER)
-    except KeyError:
-        pass
-    try:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", ES_USER],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        detail = getattr(exc, "stderr", "") or exc
-        raise ESNodeError(
-            f"cannot create the system user {ES_USER!r} to run Elasticsearch: {detail}"
-        ) from exc
-    return pwd.getpwnam(ES_USER)
