@@ -28,7 +28,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/veille es start --port $(TEST_ES_PORT)
-	VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The full fuzz (1,000 examples per property) and soak (100,000 mentions) runs; `make test` runs
 # short versions of both.

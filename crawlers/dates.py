@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 from core.sanitize import plausible_published
-from crawlers.text import fold
+from core.text import fold
 
 logger = logging.getLogger(__name__)
 

@@ -83,7 +83,7 @@ def entry_to_mention(
         title=title,
         text=entry_text(entry) or (title or ""),
         author=Author(name=author_name or None, url=author_url or None),
-        published_at=_plausible(entry_published(entry, tz, now), now, notes) or now,
+        published_at=_plausible(entry_published(entry, tz, now), now, notes),  # undated stays None
         first_seen_at=now,
     )
 

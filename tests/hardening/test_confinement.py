@@ -25,7 +25,7 @@ def rss(base: str, links: list[str]) -> str:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
 
 
-def test_feed_full_text_never_reaches_another_port_or_an_internal_address(config_factory):
+def test_feed_full_text_never_reaches_another_port_or_an_internal_address(make_config):
     with serve() as metadata, serve() as site:
         metadata.add("/latest/meta-data/iam", ARTICLE.format("SECRET-ROLE-CREDENTIALS " * 20))
         site.add("/a", ARTICLE.format(LONG))
@@ -37,8 +37,8 @@ def test_feed_full_text_never_reaches_another_port_or_an_internal_address(config
             "http://169.254.169.254/latest/meta-data/",  # link-local: refused without a connection
         ]
         feed = site.add("/rss.xml", rss(site.base, links), "application/rss+xml")
-        loaded = config_factory(
-            es=False, sources={"feeds": [{"name": "news", "url": feed, "kind": "news", "full_text": True}]}
+        loaded = make_config(
+            sources={"feeds": [{"name": "news", "url": feed, "kind": "news", "full_text": True}]}
         )
         (summary,) = poll_feeds(loaded)
     assert metadata.hits == []
@@ -54,7 +54,7 @@ def test_feed_full_text_never_reaches_another_port_or_an_internal_address(config
     assert not any("SECRET" in text for text in texts.values())
 
 
-def test_also_fetch_from_opens_exactly_what_it_names(config_factory):
+def test_also_fetch_from_opens_exactly_what_it_names(make_config):
     with serve() as other, serve() as site:
         other.add("/b", ARTICLE.format(LONG))
         feed = site.add("/rss.xml", rss(site.base, [f"{other.base}/b"]), "application/rss+xml")
@@ -65,7 +65,7 @@ def test_also_fetch_from_opens_exactly_what_it_names(config_factory):
             "full_text": True,
             "also_fetch_from": [other.base],
         }
-        loaded = config_factory(es=False, sources={"feeds": [source]})
+        loaded = make_config(sources={"feeds": [source]})
         (summary,) = poll_feeds(loaded)
     assert other.hits == ["/b"] and summary.errors == []
 
@@ -102,11 +102,11 @@ def test_a_site_does_not_follow_links_to_another_port_of_its_host():
     assert spider._request("http://169.254.169.254/", None) is None
 
 
-def test_a_feed_redirected_to_an_internal_port_is_refused(config_factory):
+def test_a_feed_redirected_to_an_internal_port_is_refused(make_config):
     with serve() as metadata, serve() as site:
         metadata.add("/feed", rss(metadata.base, ["http://x.test/1"]), "application/rss+xml")
         feed = site.add("/rss.xml", f"{metadata.base}/feed", status=301)
-        loaded = config_factory(es=False, sources={"feeds": [{"name": "n", "url": feed, "kind": "news"}]})
+        loaded = make_config(sources={"feeds": [{"name": "n", "url": feed, "kind": "news"}]})
         (summary,) = poll_feeds(loaded)
     assert metadata.hits == []
     (error,) = summary.errors

@@ -30,8 +30,8 @@ from core.spool import Spool
 from crawlers.feeds.poller import poll_feeds
 from crawlers.spiders.extract import PageContext, extract_posts
 from crawlers.spiders.profiles import build_profile
-from tests.conftest import SHIPPED_CONFIG
 from tests.hardening.webserver import serve
+from tests.support import SHIPPED_CONFIG
 
 EXAMPLES = int(os.environ.get("VEILLE_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(
@@ -83,7 +83,7 @@ _serial = count()
     dates=st.lists(date_text, min_size=1, max_size=5),
     bodies=st.lists(hostile_text, max_size=5),
 )
-def test_poll_survives_hostile_feeds(config_factory, feed_site, titles, dates, bodies):
+def test_poll_survives_hostile_feeds(make_config, feed_site, titles, dates, bodies):
     n = next(_serial)
     items = [
         f"<item><title>{_xml_escape(t)} Velora</title><link>http://news.test/{n}/{i}</link>"
@@ -97,7 +97,7 @@ def test_poll_survives_hostile_feeds(config_factory, feed_site, titles, dates, b
     head = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
     body = f"{head}{''.join(items)}{good}</channel></rss>"
     url = feed_site.add(f"/f{n}.xml", body.encode("utf-8", "surrogatepass"), "application/rss+xml")
-    loaded = config_factory(es=False, sources={"feeds": [{"name": "fuzz", "url": url, "kind": "news"}]})
+    loaded = make_config(sources={"feeds": [{"name": "fuzz", "url": url, "kind": "news"}]})
     (summary,) = poll_feeds(loaded)
     with Spool(loaded.spool_path) as spool:
         mentions = spool.take(1000).mentions

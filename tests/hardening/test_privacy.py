@@ -55,8 +55,8 @@ def test_retention_drops_whole_expired_months(es_client, index_names, config_fac
     assert remaining == [f"{p}-mentions-2025.10", f"{p}-mentions-2026.11"]
 
 
-def test_retention_prunes_spool_mail_outbox_and_state(config_factory, make_mention):
-    loaded = config_factory(es=False, privacy={"retention": "1 month"})
+def test_retention_prunes_spool_mail_outbox_and_state(make_config, make_mention):
+    loaded = make_config(privacy={"retention": "1 month"})
     with Spool(loaded.spool_path) as spool:
         spool.put([make_mention()])
     loaded.outbox_dir.mkdir(parents=True)

@@ -26,8 +26,8 @@ QUIET = {
 }
 
 
-def test_a_second_run_on_one_data_dir_is_refused(config_factory):
-    loaded = config_factory(es=False, schedule=QUIET, sources={"feeds": []})
+def test_a_second_run_on_one_data_dir_is_refused(make_config):
+    loaded = make_config(schedule=QUIET, sources={"feeds": []})
     lock = loaded.state_dir / "veille-run.lock"
     cmd = [sys.executable, "-m", "veille.cli", "--config", str(loaded.path), "run"]
     env = {**os.environ, "ES_URL": "http://127.0.0.1:9"}
@@ -57,8 +57,8 @@ def test_the_lock_is_released_for_the_next_holder(tmp_path):
     RunLock(path).acquire().release()
 
 
-def test_a_failing_jobs_traceback_is_logged(config_factory, caplog):
-    loaded = config_factory(es=False, schedule=QUIET)
+def test_a_failing_jobs_traceback_is_logged(make_config, caplog):
+    loaded = make_config(schedule=QUIET)
     scheduler = VeilleScheduler(Runtime(loaded))
     try:
         try:

@@ -12,7 +12,7 @@ import yaml
 
 from core.config.loader import parse_config
 from core.errors import ConfigError
-from tests.conftest import SHIPPED_CONFIG
+from tests.support import SHIPPED_CONFIG
 
 
 def write_config(tmp_path, **changes):

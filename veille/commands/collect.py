@@ -15,6 +15,7 @@ from crawlers.crawl import crawl_sites
 from crawlers.feeds.poller import poll_feeds
 from crawlers.summary import SourceSummary
 from veille.commands.common import loaded_config
+from veille.demo_web.config import DEMO_PORT
 
 COLUMNS = ("source", "kind", "fetched", "304", "items", "new", "matched", "skipped", "errors")
 
@@ -77,7 +78,7 @@ def _exit_if_not_spooled(ctx: click.Context, summaries: list[SourceSummary]) -> 
 
 
 @click.command("demo-sites")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=DEMO_PORT, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--seed", default=7, show_default=True, help="same seed, same story")
 def demo_sites(port: int, host: str, seed: int) -> None:

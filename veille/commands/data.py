@@ -103,7 +103,8 @@ def search(
     for doc in docs:
         mention = Mention.from_document(doc)
         label = _label(mention, brand)
-        when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M")
+        published = mention.published_at
+        when = published.astimezone(tz).strftime("%d/%m %H:%M") if published else "undated"
         who = for_terminal(mention.author.name or "?")
         text = for_terminal(mention.snippet or mention.title or mention.text)[:110]
         # Stored text is already clean; this also covers documents indexed by older versions.
