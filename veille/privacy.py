@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
-from alerts.engine import mail_queue
+from alerts.outgoing import mail_queue
 from core.config import LoadedConfig
 from core.config.privacy import subtract_period
 from core.config.secrets import read_secret
