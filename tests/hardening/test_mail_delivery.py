@@ -100,7 +100,7 @@ def test_two_concurrent_flushes_send_each_message_once(tmp_path, smtp):
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert sorted(envelope.content.count(b"alerte") for envelope in handler.messages)  # real messages
+    assert len(handler.messages) == 4  # the code before the claim sent 8 here
     subjects = sorted(m.original_content.split(b"Subject: ")[1].split(b"\r\n")[0] for m in handler.messages)
     assert subjects == [b"alerte 0", b"alerte 1", b"alerte 2", b"alerte 3"]
     assert sum(r.sent for r in reports) == 4
