@@ -24,21 +24,22 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/veille demo
 
-test: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: install lint
 	$(BIN)/veille es start --port $(TEST_ES_PORT)
 	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint: ruff, then mypy over every package (strict on core/, index/ and alerts/: see pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The full fuzz (1,000 examples per property) and soak (100,000 mentions) runs; `make test` runs
 # short versions of both.
 hardening: install
 	$(BIN)/veille es start --port $(TEST_ES_PORT)
-	VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) VEILLE_FUZZ_EXAMPLES=1000 VEILLE_SOAK_MENTIONS=100000 \
+	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) VEILLE_FUZZ_EXAMPLES=1000 VEILLE_SOAK_MENTIONS=100000 \
 		$(BIN)/python -m pytest tests/hardening --timeout=0 -s $(PYTEST_ARGS)
-
-lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 es-start: install
 	$(BIN)/veille es start

@@ -133,7 +133,7 @@ def _waiting(
             query=query,
             size=WAITING_SHOWN,
             sort=[{"published_at": "asc"}],
-            source=SHOWN_FIELDS,
+            source_includes=SHOWN_FIELDS,
             track_total_hits=True,
             aggs={"overdue": {"filter": {"range": {"published_at": {"lt": (now - target).isoformat()}}}}},
             ignore_unavailable=True,

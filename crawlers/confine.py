@@ -59,7 +59,7 @@ def is_public(address: str) -> bool:
 @lru_cache(maxsize=1024)
 def _resolve(host: str) -> tuple[str, ...]:
     try:
-        return tuple(sorted({info[4][0] for info in socket.getaddrinfo(host, None)}))
+        return tuple(sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)}))
     except (OSError, UnicodeError):
         return ()
 

@@ -102,10 +102,8 @@ class MentionQueries:
     def count(self, flt: MentionFilter, *, unique_stories: bool = False) -> int:
         if not unique_stories:
             with translate_errors(self.es, "count"):
-                response = self.es.count(
-                    index=self.names.alias, query=flt.to_query(), ignore_unavailable=True
-                )
-            return int(response["count"])
+                counted = self.es.count(index=self.names.alias, query=flt.to_query(), ignore_unavailable=True)
+            return int(counted["count"])
         response = self._search(size=0, query=flt.to_query(), aggs=unique_story_aggs())
         return unique_count(response["aggregations"])
 

@@ -7,6 +7,11 @@ A transport is a callable ``send(msg, recipients)`` that delivers one message or
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 import base64
 import logging
 import re
@@ -53,8 +58,8 @@ class OutboxTransport:
         logger.info("email %s written to %s", msg["Message-ID"], target)
 
 
-class _Tracking:
-    """Mixin for smtplib clients: knows whether the message body went out without a reply yet.
+class _Tracking(smtplib.SMTP):
+    """Base for smtplib clients: knows whether the message body went out without a reply yet.
 
     That is the one ambiguous moment of SMTP: the server may have stored the message and lost the
     connection before its ``250``; resending at once could deliver it twice."""
@@ -62,27 +67,27 @@ class _Tracking:
     body_unanswered = False
     _in_data = False
 
-    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
         self._in_data = True
         try:
-            reply = super().data(msg)  # type: ignore[misc]
+            reply = super().data(msg)
         finally:
             self._in_data = False
         self.body_unanswered = False
         return reply
 
-    def send(self, s: bytes | str) -> None:
-        super().send(s)  # type: ignore[misc]
+    def send(self, s: ReadableBuffer | str) -> None:
+        super().send(s)
         if self._in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
             self.body_unanswered = True
 
     def getreply(self) -> tuple[int, bytes]:
-        reply = super().getreply()  # type: ignore[misc]
+        reply = super().getreply()
         self.body_unanswered = False  # any reply, even an error code, settles it
         return reply
 
 
-class _SMTP(_Tracking, smtplib.SMTP):
+class _SMTP(_Tracking):
     pass
 
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
-from core.config.common import EnvVarName, PositiveDuration, StrictModel
+from core.config.common import EnvVarName, PositiveDuration, StrictModel, parse_duration
 
 
 class LocalNode(StrictModel):
@@ -24,7 +24,7 @@ class ElasticsearchConfig(StrictModel):
     password_env: EnvVarName = "ES_PASSWORD"
     ca_certs_env: EnvVarName = "ES_CA_CERTS"
     index_prefix: str = Field("veille", pattern=r"^[a-z0-9][a-z0-9_\-]*$")
-    request_timeout: PositiveDuration = Field(default="30s")
+    request_timeout: PositiveDuration = Field(default=parse_duration("30s"))
     bulk_chunk: int = Field(500, ge=1, le=10_000)
     local: LocalNode = Field(default_factory=LocalNode)
 

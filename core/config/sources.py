@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
-from core.config.common import Duration, PositiveDuration, StrictModel
+from core.config.common import Duration, PositiveDuration, StrictModel, parse_duration
 
 # "auto": detect the engine on each page (generator meta, body classes, structured data).
 Preset = Literal["auto", "phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]
@@ -127,8 +127,8 @@ class Crawl(StrictModel):
     user_agent: str = "VeilleBot/0.1 (+https://github.com/veille/veille; brand monitoring)"
     obey_robots_txt: bool = True
     concurrency_per_domain: int = Field(2, ge=1, le=32)
-    download_delay: Duration = Field(default="0s")
+    download_delay: Duration = Field(default=parse_duration("0s"))
     autothrottle: bool = True
-    timeout: PositiveDuration = Field(default="20s")
+    timeout: PositiveDuration = Field(default=parse_duration("20s"))
     retries: int = Field(2, ge=0, le=10)
     max_page_size: int = Field(5_000_000, ge=10_000, description="bytes; larger pages are dropped")

@@ -56,7 +56,11 @@ class CollectPipeline:
 
     @property
     def summary(self) -> SourceSummary:
-        return self.crawler.spider.summary  # type: ignore[union-attr]
+        from crawlers.spiders.site import SiteSpider
+
+        spider = self.crawler.spider
+        assert isinstance(spider, SiteSpider), "the pipeline runs inside a SiteSpider crawl"
+        return spider.summary
 
     @property
     def source(self) -> str:

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
-from parsel import Selector
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
@@ -106,7 +106,7 @@ class SiteSpider(scrapy.Spider):
             thread_url=thread_url,
         )
         text, selector = response.text, response.selector
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         decoded, note = decode_page(response.body, content_type)
         if note is not None:
             logger.warning("%s: %s: %s; decoded accordingly", self.name, response.url, note)
@@ -137,7 +137,8 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     def failed(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
+        # Scrapy sets ``request`` on the Failure it hands to an errback; Twisted's type does not know it.
+        request: scrapy.Request = getattr(failure, "request")  # noqa: B009
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
         if failure.check(RedirectRefused):
             self.summary.error(first_url, failure.value.reason)

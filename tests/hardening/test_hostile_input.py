@@ -60,7 +60,7 @@ def test_a_hostile_feed_entry_costs_nothing_but_itself(make_config):
     mentions = {m.url: m for m in spooled(loaded)}
     assert len(mentions) == 4
     assert mentions["http://news.test/a"].title == "Velora \ufffd panne"
-    assert mentions["http://news.test/b"].published_at is None  # unknown, never invented
+    assert mentions["http://news.test/b"].published_at is None  # unknown, never the poll time
     assert mentions["http://news.test/c"].title == "Velora rouge"
 
 

@@ -14,6 +14,6 @@ COMMAND_MODULES = [
     "spool",
     "enrich",
     "kibana",
-    "privacy",
     "trying",
+    "privacy",
 ]

@@ -6,17 +6,14 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from core.config.common import parse_duration
-from core.jsonl import BadLine, read_mentions
-from core.mention import Mention
-from core.sanitize import for_terminal
-from index.indexer import IndexReport
-from index.queries import MentionFilter
 from veille.commands.common import loaded_config
-from veille.wiring import open_index
+
+if TYPE_CHECKING:
+    from core.mention import Mention
 
 IMPORT_BATCH = 2000
 
@@ -26,6 +23,10 @@ IMPORT_BATCH = 2000
 @click.pass_context
 def import_mentions(ctx: click.Context, file: Path) -> None:
     """Index the Mentions of FILE (JSON lines). Bad lines are named and skipped; exit 1 if any."""
+    from core.jsonl import BadLine, read_mentions
+    from index.indexer import IndexReport
+    from veille.wiring import open_index
+
     loaded = loaded_config(ctx)
     handle = open_index(loaded)
     indexer = handle.indexer(refresh=True)
@@ -54,6 +55,8 @@ def import_mentions(ctx: click.Context, file: Path) -> None:
 
 
 def _since(value: str | None) -> datetime | None:
+    from core.config.common import parse_duration
+
     if value is None:
         return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", value):
@@ -85,6 +88,11 @@ def search(
     as_json: bool,
 ) -> None:
     """Search indexed mentions, newest first (QUERY uses simple query syntax: "panne box" -fibre)."""
+    from core.mention import Mention
+    from core.sanitize import for_terminal
+    from index.queries import MentionFilter
+    from veille.wiring import open_index
+
     loaded = loaded_config(ctx)
     if brand is not None and brand not in [b.name for b in loaded.config.brands]:
         raise click.BadParameter(f"unknown brand {brand!r}", param_hint="--brand")
@@ -122,6 +130,8 @@ def search(
 @click.pass_context
 def handled(ctx: click.Context, ids: tuple[str, ...], undo: bool) -> None:
     """Mark mentions (by id, as shown by `search --json`) as answered, which stops their response clock."""
+    from veille.wiring import open_index
+
     handle = open_index(loaded_config(ctx), setup=False)
     found = handle.indexer().set_status(
         list(ids), "new" if undo else "handled", None if undo else datetime.now(UTC)

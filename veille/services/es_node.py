@@ -18,15 +18,15 @@ import os
 import pwd
 import shutil
 import signal
-import ssl
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import urllib3
 
 from core.config.elasticsearch import LocalNode as LocalNodeConfig
 from core.errors import ESNodeError
@@ -176,23 +176,28 @@ class LocalNode:
         with socket.socket() as sock:
             return sock.connect_ex(("127.0.0.1", self.port)) == 0
 
-    def _http_json(self, path: str) -> dict | None:
-        request = urllib.request.Request(self.url + path)
-        context = None
+    def _http_json(self, path: str) -> dict[str, Any] | None:
+        """The node's JSON answer to ``GET path``, or None when it does not answer with one."""
+        headers: dict[str, str] = {}
+        ca_certs = None
         security = self.security
         if security is not None:
-            request.add_header("Authorization", security.basic_auth_header())
-            context = ssl.create_default_context(cafile=str(security.ca_cert))
+            headers["Authorization"] = security.basic_auth_header()
+            ca_certs = str(security.ca_cert)  # our private CA; the host name is checked as usual
         elif self.secure:
             return None  # never prepared: nothing can be answering with our certificate yet
         try:
-            with urllib.request.urlopen(request, timeout=5, context=context) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            exc.close()  # it holds the open connection
+            with urllib3.PoolManager(ca_certs=ca_certs, retries=False, timeout=5.0) as http:
+                response = http.request("GET", self.url + path, headers=headers)
+        except urllib3.exceptions.HTTPError:
             return None
-        except (OSError, ValueError, urllib.error.URLError):
+        if response.status >= 400:
             return None
+        try:
+            answer = json.loads(response.data)
+        except ValueError:
+            return None
+        return answer if isinstance(answer, dict) else None
 
     def _prepare_node_dir(self, es_home: Path, java_home: Path) -> None:
         config = self.node_dir / "config"
