@@ -15,6 +15,8 @@ class LocalNode(StrictModel):
     version: str = "8.19.21"
     port: int = Field(9200, ge=1024, le=65535)
     heap: str = Field("768m", pattern=r"^\d+[mg]$")
+    # Authentication on the local node; Veille generates and uses its credentials itself.
+    security: bool = True
 
 
 class ElasticsearchConfig(StrictModel):
