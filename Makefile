@@ -39,7 +39,7 @@ lint: install
 hardening: install
 	$(BIN)/veille es start --port $(TEST_ES_PORT)
 	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) VEILLE_FUZZ_EXAMPLES=1000 VEILLE_SOAK_MENTIONS=100000 \
-		$(BIN)/python -m pytest tests/hardening -p no:timeout -s $(PYTEST_ARGS)
+		$(BIN)/python -m pytest tests/hardening --timeout=0 -s $(PYTEST_ARGS)
 
 es-start: install
 	$(BIN)/veille es start

@@ -28,6 +28,6 @@ def flush_outgoing(loaded: LoadedConfig, *, due_only: bool = True) -> FlushRepor
     backoff = email.smtp.backoff.total_seconds() if email.smtp else 0.0
     with mail_queue(loaded) as queue:
         report = queue.flush(transport, retries=retries, backoff=backoff, due_only=due_only)
-    if report.sent or report.failed or report.dead:
+    if report.sent or report.failed or report.dead or report.uncertain:
         logger.info("outgoing email (%s): %s", transport.name, report)
     return report

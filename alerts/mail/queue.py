@@ -50,6 +50,11 @@ UNCERTAIN_WAIT = 3600.0  # time for a delayed "250" or a bounce to show before t
 STALE_CLAIM = 900.0  # a claim older than this belongs to a dead process (SMTP timeouts are shorter)
 
 
+# Due: pending and past its back-off (or any pending one, for a forced flush), or uncertain and
+# past its wait (never forced: it may have been delivered).
+_DUE = "(state = 'pending' AND next_attempt <= ?) OR (state = 'uncertain' AND next_attempt <= ?)"
+
+
 class SendFailed(NotifyError):
     """One attempt failed; ``permanent`` when retrying cannot help (address refused, 5xx);
     ``uncertain`` when the message may have been delivered anyway (connection lost before ``250``)."""
@@ -135,8 +140,13 @@ class MailQueue(SqliteStore):
         """Try every due message (every pending one when not ``due_only``): ``1 + retries`` attempts
         each, pausing ``backoff`` × 2^n between them."""
         report = FlushReport()
-        due = self._claim(now(), due_only)
-        for msg_id, recipients, payload, attempts, was_uncertain in due:
+        for msg_id in self._due(now(), due_only):
+            # Claimed one at a time, just before sending: a long flush never holds claims so old
+            # that another flush would take them for a dead process's.
+            claimed = self._claim(msg_id, now(), due_only)
+            if claimed is None:
+                continue  # another flush took it meanwhile
+            recipients, payload, attempts, was_uncertain = claimed
             msg = BytesParser(policy=policy.default).parsebytes(payload)
             error: SendFailed | None = None
             for attempt in range(retries + 1):
@@ -162,8 +172,8 @@ class MailQueue(SqliteStore):
                 "DELETE FROM outgoing WHERE queued_at < ? AND state IN ('sent', 'dead')", (before,)
             ).rowcount
 
-    def _claim(self, when: float, due_only: bool) -> list[tuple[str, str, bytes, int, bool]]:
-        """Mark the rows this flush sends as ``sending``, atomically, so no other flush takes them."""
+    def _due(self, when: float, due_only: bool) -> list[str]:
+        """Ids of the messages to try now (housekeeping first: old sent rows, stale claims)."""
         with self._transaction() as db:
             db.execute(
                 "DELETE FROM outgoing WHERE state = 'sent' AND sent_at < ?", (when - KEEP_SENT_SECONDS,)
@@ -174,19 +184,29 @@ class MailQueue(SqliteStore):
                 "WHERE state='sending' AND next_attempt < ?",
                 (when, when - STALE_CLAIM),
             )
-            due = db.execute(
-                "SELECT message_id, recipients, payload, attempts, state = 'uncertain' FROM outgoing "
-                "WHERE (state = 'pending' AND next_attempt <= ?) "
-                "OR (state = 'uncertain' AND next_attempt <= ?) "
-                "ORDER BY queued_at",
+            rows = db.execute(
+                f"SELECT message_id FROM outgoing WHERE {_DUE} ORDER BY queued_at",
                 (when if due_only else float("inf"), when),
             ).fetchall()
-            # next_attempt of a claimed row = when it was claimed (for the stale-claim check above)
-            db.executemany(
-                "UPDATE outgoing SET state='sending', next_attempt=? WHERE message_id=?",
-                [(when, row[0]) for row in due],
+        return [msg_id for (msg_id,) in rows]
+
+    def _claim(self, msg_id: str, when: float, due_only: bool) -> tuple[str, bytes, int, bool] | None:
+        """Mark one message ``sending`` if it is still due, atomically, so no other flush takes it;
+        None when it is not (sent or claimed by another flush in the meantime)."""
+        with self._transaction() as db:
+            row = db.execute(
+                f"SELECT recipients, payload, attempts, state = 'uncertain' FROM outgoing "
+                f"WHERE message_id = ? AND ({_DUE})",
+                (msg_id, when if due_only else float("inf"), when),
+            ).fetchone()
+            if row is None:
+                return None
+            # next_attempt of a claimed row = when it was claimed (for the stale-claim check)
+            db.execute(
+                "UPDATE outgoing SET state='sending', next_attempt=? WHERE message_id=?", (when, msg_id)
             )
-        return [(m, r, p, a, bool(u)) for m, r, p, a, u in due]
+        recipients, payload, attempts, uncertain = row
+        return recipients, payload, attempts, bool(uncertain)
 
     def _settle(
         self,

@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 from core.config.common import SECRET_KEYS
 from core.config.schema import Config
 from core.errors import ConfigError
+from core.sanitize import clean_text
 
 MAX_NODES = 100_000  # a real config has a few hundred; aliases may not multiply that past this
 MAX_BYTES = 2_000_000
@@ -101,7 +102,7 @@ def parse_config(text: str, *, source: str = "<config>") -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: expected a mapping of sections at the top, found {type(raw).__name__}")
     lines = _line_index(node)
-    secret_errors = list(_secrets_in_clear(raw, ()))
+    secret_errors = list(_secrets_in_clear(raw, ())) + list(_unsafe_text(raw, ()))
     if secret_errors:
         raise ConfigError("\n".join(f"{_where(source, lines, loc)}: {msg}" for loc, msg in secret_errors))
     try:
@@ -188,6 +189,22 @@ def _secrets_in_clear(value: Any, loc: tuple[Any, ...]) -> Any:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _secrets_in_clear(item, (*loc, index))
+
+
+def _unsafe_text(value: Any, loc: tuple[Any, ...]) -> Any:
+    """Config text goes into logs, emails and terminals: no control character or lone surrogate
+    (the same rule as core/sanitize.py, refused here rather than cleaned: the file is the operator's)."""
+    if isinstance(value, str):
+        if clean_text(value) != value.replace("\r\n", "\n").replace("\r", "\n"):
+            bad = next(c for c in value if clean_text(c) != c and c not in "\r\n")
+            yield loc, f"contains the invisible character U+{ord(bad):04X}; remove it"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unsafe_text(key, loc)
+            yield from _unsafe_text(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unsafe_text(item, (*loc, index))
 
 
 def _line_index(node: yaml.Node | None) -> dict[tuple[Any, ...], int]:

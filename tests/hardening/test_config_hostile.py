@@ -66,3 +66,11 @@ def test_check_config_reports_without_traceback(tmp_path):
     path.write_text(BRANDS + "schedule:\n  poll: 0s\n  poll: 1m\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["check-config", str(path)])
     assert result.exit_code == 2 and "given twice" in result.output and "Traceback" not in result.output
+
+
+def test_control_characters_in_config_text_are_refused_at_their_key():
+    text = 'brands:\n  - name: "Velora\\e[2J"\n'
+    with pytest.raises(
+        ConfigError, match=r"c.yaml:2: brands\[0\].name: contains the invisible character U\+001B"
+    ):
+        parse_config(text, source="c.yaml")

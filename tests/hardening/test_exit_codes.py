@@ -3,20 +3,17 @@ the demo web is the real site crawled."""
 
 from __future__ import annotations
 
-import yaml
 from click.testing import CliRunner
 
 from tests.crawlers.collect_support import start_demo
-from tests.support import config_data
+from tests.support import write_config
 from veille.cli import cli
 
 
 def test_crawl_and_poll_exit_1_when_the_spool_cannot_be_written(tmp_path):
     demo = start_demo()
     try:
-        data = config_data(tmp_path / "var", base_url=demo.base_url)
-        path = tmp_path / "config.yaml"
-        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        path = write_config(tmp_path, base_url=demo.base_url)
         (tmp_path / "var" / "spool.sqlite").mkdir(parents=True)  # unwritable, even for root
         runner = CliRunner()
         crawl = runner.invoke(cli, ["--config", str(path), "crawl", "--source", "demo-blog"])
