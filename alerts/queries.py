@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import elastic_transport
 from elasticsearch import ApiError, Elasticsearch
 
+from alerts.rules.detector import Series
 from core.errors import IndexUnavailable
 from index.client import client_url
 from index.names import IndexNames
@@ -25,6 +26,9 @@ logger = logging.getLogger(__name__)
 Windows = Mapping[str, tuple[datetime, datetime]]
 # Event rules list at most this many matching mentions per brand and check (newest first).
 MAX_EVENT_HITS = 100  # the default index.max_inner_result_window
+# Brands per binned-counts search: 4 weeks hourly + 12 h of 5 minutes, twice, stays far below
+# the search.max_buckets default (65,536).
+BRANDS_PER_SEARCH = 10
 
 
 def iso(when: datetime) -> str:
@@ -115,6 +119,58 @@ class AlertQueries:
             out[brand] = {"all": _window_values(node.get("windows"), windows, first)}
             if negative:
                 out[brand]["neg"] = _window_values(node.get("neg", {}).get("windows"), windows, first)
+        return out
+
+    def binned_counts(
+        self,
+        brands: Sequence[str],
+        spans: Mapping[str, tuple[datetime, datetime, timedelta]],
+        *,
+        negative: bool,
+    ) -> dict[str, dict[str, Series]]:
+        """Per brand and span name: counts per bin of ``step`` from ``start`` to ``end`` (stories
+        once), negative ones with the totals beside them when ``negative``. Bins that start before
+        the brand's first mention are ``None``; mentions without ``published_at`` fall in no bin."""
+        out: dict[str, dict[str, Series]] = {brand: {} for brand in brands}
+        for chunk_start in range(0, len(brands), BRANDS_PER_SEARCH):
+            chunk = list(brands[chunk_start : chunk_start + BRANDS_PER_SEARCH])
+            aggs: dict[str, Any] = {}
+            for i, brand in enumerate(chunk):
+                sub: dict[str, Any] = {}
+                for name, (start, end, step) in spans.items():
+                    histogram = _histogram(start, end, step)
+                    sub[f"all_{name}"] = {"filter": published_between(start, end), "aggs": {"h": histogram}}
+                    if negative:
+                        sub[f"neg_{name}"] = {
+                            "filter": {
+                                "bool": {"filter": [published_between(start, end), negative_clause(brand)]}
+                            },
+                            "aggs": {"h": histogram},
+                        }
+                aggs[f"b{i}"] = {"filter": {"term": {"brands": brand}}, "aggs": sub}
+                aggs[f"first{i}"] = {
+                    "global": {},
+                    "aggs": {"brand": {"filter": {"term": {"brands": brand}},
+                                       "aggs": {"first": {"min": {"field": "published_at"}}}}},
+                }  # fmt: skip
+            lo = min(s for s, _, _ in spans.values())
+            hi = max(e for _, e, _ in spans.values())
+            response = self.search(
+                size=0,
+                query={"bool": {"filter": [{"terms": {"brands": chunk}}, published_between(lo, hi)]}},
+                aggs=aggs,
+            )
+            result = response.get("aggregations", {})
+            for i, brand in enumerate(chunk):
+                node = result.get(f"first{i}", {}).get("brand", {}).get("first", {})
+                first = parse_time(node["value_as_string"]) if node.get("value_as_string") else None
+                for name, (start, end, step) in spans.items():
+                    all_values = _bins(result.get(f"b{i}", {}).get(f"all_{name}"), start, end, step, first)
+                    if negative:
+                        neg = _bins(result.get(f"b{i}", {}).get(f"neg_{name}"), start, end, step, first)
+                        out[brand][name] = Series(start, step, neg, all_values)
+                    else:
+                        out[brand][name] = Series(start, step, all_values)
         return out
 
     def rating_averages(
@@ -209,6 +265,38 @@ class AlertQueries:
             value = bucket["last"].get("value_as_string")
             seen[str(bucket["key"])] = parse_time(value) if value else None
         return seen
+
+
+def _histogram(start: datetime, end: datetime, step: timedelta) -> dict[str, Any]:
+    seconds = int(step.total_seconds())
+    offset = int(start.timestamp()) % seconds  # bins start at ``start``, not at the epoch's grid
+    return {
+        "date_histogram": {
+            "field": "published_at",
+            "fixed_interval": f"{seconds}s",
+            "offset": f"{offset}s",
+            "min_doc_count": 0,
+            "hard_bounds": {"min": iso(start), "max": iso(end)},
+        },
+        "aggs": _story_counts(),
+    }
+
+
+def _bins(
+    node: dict[str, Any] | None, start: datetime, end: datetime, step: timedelta, first: datetime | None
+) -> list[int | None]:
+    n = int((end - start) / step)
+    values: list[int | None] = [0] * n
+    for bucket in (node or {}).get("h", {}).get("buckets", []):
+        index = int((bucket["key"] / 1000 - start.timestamp()) // step.total_seconds())
+        if 0 <= index < n:
+            values[index] = int(bucket.get("stories", {}).get("value", 0)) + int(
+                bucket.get("no_story", {}).get("doc_count", 0)
+            )
+    for index in range(n):
+        if first is None or start + index * step < first:
+            values[index] = None  # before the brand's first mention: no data, not zero
+    return values
 
 
 def _window_values(
