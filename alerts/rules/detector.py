@@ -30,6 +30,7 @@ Statistics, in three steps.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ GENERIC_DAY = (0.35, 0.25, 0.2, 0.2, 0.2, 0.25, 0.35, 0.5, 0.7, 0.85, 0.9, 0.95,
 WEEK_MINUTES = 7 * 24 * 60
 BIN_MINUTES = 5
 WEEK_BINS = WEEK_MINUTES // BIN_MINUTES
+BINS_PER_HOUR = 60 // BIN_MINUTES
 
 
 @dataclass(frozen=True)
@@ -84,16 +86,21 @@ class Profile:
     known_hours: int
 
     def cumulative(self) -> tuple[float, ...]:
-        """Expected mentions from Monday 0h to each 5-minute bin of the week (computed once)."""
+        """Expected mentions from Monday 0h to each hour of the week (169 values, computed once)."""
         cached: tuple[float, ...] | None = self.__dict__.get("_cumulative")
         if cached is None:
-            out, acc = [0.0], 0.0
-            for j in range(WEEK_BINS):
-                acc += self.rates[j * BIN_MINUTES // 60] * (BIN_MINUTES / 60)
-                out.append(acc)
+            out = [0.0]
+            for rate in self.rates:
+                out.append(out[-1] + rate)
             cached = tuple(out)
             object.__setattr__(self, "_cumulative", cached)
         return cached
+
+    def expected_until(self, week_bin: int) -> float:
+        """Expected mentions from Monday 0h to the start of 5-minute bin ``week_bin`` of the week."""
+        hour, rest = divmod(week_bin, BINS_PER_HOUR)
+        cumulative = self.cumulative()
+        return cumulative[hour] + (self.rates[hour] * rest / BINS_PER_HOUR if rest else 0.0)
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,13 @@ class Params:
     windows: tuple[timedelta, ...] = WINDOWS
 
     def alpha(self, window: timedelta) -> float:
-        looks = timedelta(days=30) / window * (1 + math.log(max(window / STEP, 1.0)))
-        return self.false_alarms_per_month / (len(self.windows) * looks)
+        return _alpha(self.false_alarms_per_month, len(self.windows), window)
+
+
+@functools.cache
+def _alpha(budget: float, windows: int, window: timedelta) -> float:
+    looks = timedelta(days=30) / window * (1 + math.log(max(window / STEP, 1.0)))
+    return budget / (windows * looks)
 
 
 @dataclass(frozen=True)
@@ -258,21 +270,21 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
     """Judge the windows ending at ``recent.end`` against ``profile``."""
     n_max = max(int(w / recent.step) for w in params.windows)
     values = list(recent.values[-n_max:])
-    if len(values) < n_max or any(v is None for v in values):
+    if len(values) < n_max or None in values:
         return Verdict("learning", None, [], "learning: the last 12 h are not all known yet")
     totals = list(recent.totals[-n_max:]) if recent.totals is not None else None
     if recent.step != STEP:
         raise ValueError(f"scan() needs {STEP} bins")
     m_end = minute_of_week(recent.end, tz)
     end_bin = m_end // BIN_MINUTES
-    cumulative = profile.cumulative()
-    week_total = cumulative[-1]
+    until_end = profile.expected_until(end_bin)
+    week_total = profile.cumulative()[-1]
 
     def expected_in(n: int) -> float:  # expected mentions in the last n bins (n <= a week)
         start = end_bin - n
         if start >= 0:
-            return cumulative[end_bin] - cumulative[start]
-        return cumulative[end_bin] + week_total - cumulative[start % WEEK_BINS]
+            return until_end - profile.expected_until(start)
+        return until_end + week_total - profile.expected_until(start % WEEK_BINS)
 
     def count_in(values: Sequence[int | None], n: int) -> int:
         return sum(values[len(values) - n :])  # type: ignore[arg-type]
@@ -299,6 +311,8 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
         # long window still holding it does not alert again) and the last two hours look usual.
         calm = all(w.p_value > 0.01 or not w.share_ok for w in windows if w.length <= 2 * HOUR)
         status = "normal" if calm and not any(w.significant for w in windows) else "elevated"
+    if status == "normal":  # the common case, every few minutes: keep it cheap
+        return Verdict(status, best, windows, "normal")
     why = "; ".join(
         f"{_fmt(w.length)} {w.count} vs {w.expected:.2f} expected (p={w.p_value:.1e}, alpha={w.alpha:.1e})"
         for w in windows

@@ -83,7 +83,8 @@ class _SpikeRule(RuleType):
                 if profile is None or profile.usual_share is None
                 else round(profile.usual_share, 2),
             )
-            figures["why_fr"] = self._why(best, verdict.status)
+            if verdict.status != "normal":
+                figures["why_fr"] = self._why(best, verdict.status)
         excess = best.count - best.expected if best else 0.0
         return Finding(
             key=brand,
