@@ -8,7 +8,7 @@ Message-ID however many times a crash makes us rebuild it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -72,12 +72,11 @@ def rows(decision: Decision, tz: ZoneInfo) -> list[tuple[str, str]]:
             )
         )
     if "current" in fig:
-        out.append(("Dans la fenêtre", wording.number(fig["current"])))
-        out.append(("Niveau habituel", wording.number(fig["baseline"])))
+        span = wording.duration(timedelta(minutes=fig["window_minutes"]))
+        out.append((f"Sur les dernières {span}", wording.number(fig["current"])))
+        out.append(("Attendu à ce moment de la semaine", wording.number(fig["expected"])))
         if fig.get("ratio") is not None:
             out.append(("Rapport", f"×{wording.number(fig['ratio'])}"))
-        if fig.get("threshold") is not None:
-            out.append(("Seuil d'alerte", wording.number(fig["threshold"])))
     if fig.get("negative_share") is not None:
         usual = fig.get("usual_negative_share")
         extra = f" (habituellement {wording.percent(usual)})" if usual is not None else ""
@@ -145,7 +144,7 @@ def build_notification(
         "evidence": evidence,
         "mentions_title": "Mentions concernées" if decision.transition.mentions else "Principales mentions",
         "kibana_link": kibana,
-        "why": finding.figures.get("why") if kind != "recovery" else None,
+        "why": finding.figures.get("why_fr") if kind != "recovery" else None,
         "cooldown_note": (
             f"Pas de nouvelle alerte pour cette clé avant {realert}, sauf aggravation."
             if kind != "recovery"

@@ -8,7 +8,7 @@ Every query is bounded by ``now`` (so a replay sees only the past) and answered 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,8 @@ MAX_EVENT_HITS = 100  # the default index.max_inner_result_window
 # Brands per binned-counts search: 4 weeks hourly + 12 h of 5 minutes, twice, stays far below
 # the search.max_buckets default (65,536).
 BRANDS_PER_SEARCH = 10
+# Stories listed per brand when a story counts once in a span (12 h): far above a real brand's.
+MAX_STORIES = 10_000
 
 
 def iso(when: datetime) -> str:
@@ -127,10 +129,13 @@ class AlertQueries:
         spans: Mapping[str, tuple[datetime, datetime, timedelta]],
         *,
         negative: bool,
+        once: Collection[str] = (),
     ) -> dict[str, dict[str, Series]]:
-        """Per brand and span name: counts per bin of ``step`` from ``start`` to ``end`` (stories
-        once), negative ones with the totals beside them when ``negative``. Bins that start before
-        the brand's first mention are ``None``; mentions without ``published_at`` fall in no bin."""
+        """Per brand and span name: counts per bin of ``step`` from ``start`` to ``end``, negative
+        ones with the totals beside them when ``negative``. A story (near-duplicates) counts once
+        per bin, or once in the whole span for the spans named in ``once`` (in the bin of its first
+        mention there). Bins that start before the brand's first mention are ``None``; mentions
+        without ``published_at`` fall in no bin."""
         out: dict[str, dict[str, Series]] = {brand: {} for brand in brands}
         for chunk_start in range(0, len(brands), BRANDS_PER_SEARCH):
             chunk = list(brands[chunk_start : chunk_start + BRANDS_PER_SEARCH])
@@ -138,7 +143,9 @@ class AlertQueries:
             for i, brand in enumerate(chunk):
                 sub: dict[str, Any] = {}
                 for name, (start, end, step) in spans.items():
-                    histogram = _histogram(start, end, step)
+                    histogram = (
+                        _first_mentions(start, end, step) if name in once else _histogram(start, end, step)
+                    )
                     sub[f"all_{name}"] = {"filter": published_between(start, end), "aggs": {"h": histogram}}
                     if negative:
                         sub[f"neg_{name}"] = {
@@ -267,7 +274,7 @@ class AlertQueries:
         return seen
 
 
-def _histogram(start: datetime, end: datetime, step: timedelta) -> dict[str, Any]:
+def _histogram(start: datetime, end: datetime, step: timedelta, *, stories: bool = True) -> dict[str, Any]:
     seconds = int(step.total_seconds())
     offset = int(start.timestamp()) % seconds  # bins start at ``start``, not at the epoch's grid
     return {
@@ -278,8 +285,21 @@ def _histogram(start: datetime, end: datetime, step: timedelta) -> dict[str, Any
             "min_doc_count": 0,
             "hard_bounds": {"min": iso(start), "max": iso(end)},
         },
-        "aggs": _story_counts(),
+        **({"aggs": _story_counts()} if stories else {}),
     }
+
+
+def _first_mentions(start: datetime, end: datetime, step: timedelta) -> dict[str, Any]:
+    """Mentions without a story per bin, and each story's first mention in the span."""
+    return {
+        "filter": {"match_all": {}},
+        "aggs": {
+            "h": {"filter": {"bool": {"must_not": {"exists": {"field": "story_id"}}}},
+                  "aggs": {"h": _histogram(start, end, step, stories=False)}},
+            "stories": {"terms": {"field": "story_id", "size": MAX_STORIES},
+                        "aggs": {"first": {"min": {"field": "published_at"}}}},
+        },
+    }  # fmt: skip
 
 
 def _bins(
@@ -287,12 +307,24 @@ def _bins(
 ) -> list[int | None]:
     n = int((end - start) / step)
     values: list[int | None] = [0] * n
-    for bucket in (node or {}).get("h", {}).get("buckets", []):
-        index = int((bucket["key"] / 1000 - start.timestamp()) // step.total_seconds())
-        if 0 <= index < n:
-            values[index] = int(bucket.get("stories", {}).get("value", 0)) + int(
-                bucket.get("no_story", {}).get("doc_count", 0)
-            )
+    histogram = (node or {}).get("h", {})
+    if "stories" in histogram:  # counted once in the span: a story in the bin of its first mention
+        for bucket in histogram["stories"].get("buckets", []):
+            first_ms = bucket.get("first", {}).get("value")
+            index = int((first_ms / 1000 - start.timestamp()) // step.total_seconds()) if first_ms else -1
+            if 0 <= index < n:
+                values[index] = (values[index] or 0) + 1
+        for bucket in histogram.get("h", {}).get("h", {}).get("buckets", []):  # mentions without a story
+            index = int((bucket["key"] / 1000 - start.timestamp()) // step.total_seconds())
+            if 0 <= index < n:
+                values[index] = (values[index] or 0) + int(bucket.get("doc_count", 0))
+    else:
+        for bucket in histogram.get("buckets", []):
+            index = int((bucket["key"] / 1000 - start.timestamp()) // step.total_seconds())
+            if 0 <= index < n:
+                values[index] = int(bucket.get("stories", {}).get("value", 0)) + int(
+                    bucket.get("no_story", {}).get("doc_count", 0)
+                )
     for index in range(n):
         if first is None or start + index * step < first:
             values[index] = None  # before the brand's first mention: no data, not zero

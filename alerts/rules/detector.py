@@ -17,8 +17,8 @@ Statistics, in three steps.
    30 min, 1 h, 2 h, 4 h, 8 h and 12 h and asks how likely that many mentions are under the
    expectation: a negative binomial tail whose extra variance is the hour-to-hour volatility of
    mention counts (30 %, averaging out over longer windows) plus the uncertainty of the estimate
-   itself (``1 / mentions it rests on``). A big brand's burst is significant within 15 minutes;
-   +2 mentions an hour on a small brand is significant after a few hours.
+   itself (``1 / mentions it rests on``, over the hours of day the window spans). A big brand's
+   burst is significant within 15 minutes; +2 mentions an hour on a small brand after a few hours.
 3. **Threshold from a false-alarm budget**. ``false_alarms_per_month`` is split evenly between
    the windows; a window of length ``w`` checked every 5 minutes amounts to about
    ``30 d / w x (1 + ln(w / 5 min))`` independent looks a month (overlapping sliding windows, the
@@ -50,7 +50,7 @@ TREND_MENTIONS = 10.0
 TREND_HOURS = 72
 TREND_LIMITS = (0.5, 3.0)
 SHARE_ALPHA = 0.01
-LIVE_RATIO = 1.5  # the last quarter of a firing window holds this many times its expectation
+LIVE_SHARE = 0.5  # share of its even part of the excess the last quarter of a firing window holds
 # A generic daily shape (hour 0..23), for the cold-start prior only: how much of its peak volume a
 # French-speaking audience produces at each hour. Only its ratio to 1 (the peak) matters.
 GENERIC_DAY = (0.35, 0.25, 0.2, 0.2, 0.2, 0.25, 0.35, 0.5, 0.7, 0.85, 0.9, 0.95,
@@ -293,10 +293,16 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
     windows: list[Window] = []
     for length in sorted(params.windows):
         n = int(length / recent.step)
-        # Still going on: the last quarter of the window (at least 15 min) is above its own
-        # expectation, so an excess that has ended is not reported again hours later.
+        # Still going on: the last quarter of the window (at least 15 min) carries at least half
+        # its even share of the window's excess, so an excess that has ended is not reported
+        # again hours later by the longer windows that still hold it.
         q = max(n // 4, min(3, n))
-        live = count_in(values, q) >= max(2.0 if length >= 2 * HOUR else 1.0, LIVE_RATIO * expected_in(q))
+        count_q, expected_q = count_in(values, q), expected_in(q)
+        excess = count_in(values, n) - expected_in(n)
+        live = (
+            count_q >= (2 if length >= 2 * HOUR else 1)
+            and count_q - expected_q >= LIVE_SHARE * excess * q / n
+        )
         total = count_in(totals, n) if totals is not None else None
         windows.append(
             _judge(length, count_in(values, n), total, expected_in(n), live, profile, hod_now, params)
@@ -307,10 +313,10 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
         status: Status = "firing"
     else:
         best = max(windows, key=lambda w: w.ratio if w.count >= params.min_count else 0.0)
-        # An episode ends once no window holds a significant excess (an ended one included, so a
-        # long window still holding it does not alert again) and the last two hours look usual.
+        # Back to normal once the last two hours look usual: a long window may still hold the
+        # ended excess, but it is no longer live, so it cannot start the episode again.
         calm = all(w.p_value > 0.01 or not w.share_ok for w in windows if w.length <= 2 * HOUR)
-        status = "normal" if calm and not any(w.significant for w in windows) else "elevated"
+        status = "normal" if calm else "elevated"
     if status == "normal":  # the common case, every few minutes: keep it cheap
         return Verdict(status, best, windows, "normal")
     why = "; ".join(
@@ -326,7 +332,10 @@ def _judge(length: timedelta, count: int, total: int | None, expected: float, li
     share = None if total is None else (count / total if total else 0.0)
     if count < params.min_count or count < params.min_ratio * expected:
         return Window(length, count, expected, 1.0, alpha, share, live=live)
-    phi = HOURLY_CV**2 * min(1.0, HOUR / length) + 1.0 / profile.support[hod]
+    # The estimate of a window spanning several hours rests on the mentions of all those hours.
+    hours = min(24, max(1, math.ceil(length / HOUR)))
+    support = sum(profile.support[(hod - k) % 24] for k in range(hours))
+    phi = HOURLY_CV**2 * min(1.0, HOUR / length) + 1.0 / support
     p_value = tail(count, expected, phi)
     share_ok = True
     if params.check_share and total is not None and profile.usual_share is not None:

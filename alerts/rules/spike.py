@@ -48,7 +48,7 @@ class _SpikeRule(RuleType):
     def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
         start, end = history_span(now)
         spans = {"history": (start, end, detector.HOUR), "recent": (now - SCANNED, now, detector.STEP)}
-        counts = queries.binned_counts(self.context.brands, spans, negative=self.negative)
+        counts = queries.binned_counts(self.context.brands, spans, negative=self.negative, once={"recent"})
         findings = []
         for brand in self.context.brands:
             history, recent = counts[brand]["history"], counts[brand]["recent"]
@@ -85,7 +85,8 @@ class _SpikeRule(RuleType):
             )
             if verdict.status != "normal":
                 figures["why_fr"] = self._why(best, verdict.status)
-        excess = best.count - best.expected if best else 0.0
+        # Severity (compared across checks for escalation): the largest excess of a firing window.
+        excess = max((w.count - w.expected for w in verdict.windows if w.fires), default=0.0)
         return Finding(
             key=brand,
             brand=brand,

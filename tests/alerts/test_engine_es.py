@@ -46,7 +46,7 @@ def test_burst_sends_one_explanatory_email_and_a_second_run_none(burst_history, 
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
     assert "Velora : " in text and "mentions négatives en 1 h" in text
-    assert "Niveau habituel" in text and "Part de mentions négatives" in text
+    assert "Attendu à ce moment de la semaine" in text and "Part de mentions négatives" in text
     assert "https://forum.example.fr/t/" in text  # the top mentions, with their links
     assert "Voir ces mentions dans Kibana" in html and "http://kibana.test:5601/app/discover#/" in html
 

@@ -33,14 +33,15 @@ def test_alert_escalation_recovery_and_cool_down(history, alert_config, now):
     assert [n["kind"] for n in grown] == ["escalation"]
     assert "ça s'aggrave" in grown[0]["subject"]
 
-    calm = check_alerts(loaded, now + timedelta(hours=3)).notifications
+    # Back to normal once the last quarter of every window is calm again (3 h after the burst).
+    calm = check_alerts(loaded, now + timedelta(hours=4)).notifications
     assert [n["kind"] for n in calm] == ["recovery"]
     assert calm[0]["subject"] == "[Veille] Velora : retour à la normale (pic de mentions négatives)"
 
     # A new burst of the first one's size within the 6 h cool-down: held back.
-    history.burst(now + timedelta(hours=3, minutes=10), 30)
+    history.burst(now + timedelta(hours=4, minutes=10), 30)
     history.flush()
-    held = check_alerts(loaded, now + timedelta(hours=4))
+    held = check_alerts(loaded, now + timedelta(hours=5))
     assert held.notifications == []
     (decision,) = [d for d in held.decisions if d.finding.key == "Velora"]
     assert decision.finding.status == "firing" and "cool-down" in decision.transition.note
