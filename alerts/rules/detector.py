@@ -16,7 +16,8 @@ Statistics, in three steps.
 2. **Evidence accumulated over several durations** (``scan``). Every check sums the last 15 min,
    30 min, 1 h, 2 h, 4 h, 8 h and 12 h and asks how likely that many mentions are under the
    expectation: a negative binomial tail whose extra variance is the hour-to-hour volatility of
-   mention counts (30 %, averaging out over longer windows) plus the uncertainty of the estimate
+   mention counts (30 %, averaging out over longer windows), the day-to-day one (15 %, which does
+   not), and the uncertainty of the estimate
    itself (``1 / mentions it rests on``, over the hours of day the window spans). A big brand's
    burst is significant within 15 minutes; +2 mentions an hour on a small brand after a few hours.
 3. **Threshold from a false-alarm budget**. ``false_alarms_per_month`` is split evenly between
@@ -44,6 +45,7 @@ WINDOWS = tuple(timedelta(minutes=m) for m in (15, 30, 60, 120, 240, 480, 720))
 HISTORY = timedelta(days=28)
 MIN_HISTORY_HOURS = 12  # known hours needed before judging (plus the 12 h scanned)
 HOURLY_CV = 0.3  # hour-to-hour volatility of mention counts beyond Poisson noise
+DAILY_CV = 0.15  # day-to-day volatility (a busy day): does not average out over a long window
 PRIOR_MENTIONS = 3.0  # weight of the prior in an hour-of-day rate, in mentions
 WEEKDAY_MENTIONS = 20.0  # same for a day-of-week factor (shrinks it towards 1)
 TREND_MENTIONS = 10.0
@@ -335,7 +337,7 @@ def _judge(length: timedelta, count: int, total: int | None, expected: float, li
     # The estimate of a window spanning several hours rests on the mentions of all those hours.
     hours = min(24, max(1, math.ceil(length / HOUR)))
     support = sum(profile.support[(hod - k) % 24] for k in range(hours))
-    phi = HOURLY_CV**2 * min(1.0, HOUR / length) + 1.0 / support
+    phi = HOURLY_CV**2 * min(1.0, HOUR / length) + DAILY_CV**2 + 1.0 / support
     p_value = tail(count, expected, phi)
     share_ok = True
     if params.check_share and total is not None and profile.usual_share is not None:

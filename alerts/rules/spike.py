@@ -36,6 +36,11 @@ def history_span(now: datetime) -> tuple[datetime, datetime]:
     return end - detector.HISTORY, end
 
 
+def _rounded_ratio(ratio: float) -> float:
+    """×2,5 but ×30: one decimal only where it says something (rounded once, here)."""
+    return float(round(ratio)) if ratio >= 10 else round(ratio, 1)
+
+
 class _SpikeRule(RuleType):
     negative: ClassVar[bool]
     noun: ClassVar[tuple[str, str]]
@@ -75,7 +80,7 @@ class _SpikeRule(RuleType):
             figures.update(
                 current=best.count,
                 expected=round(best.expected, 1),
-                ratio=round(best.ratio, 1) if best.expected > 0 else None,
+                ratio=_rounded_ratio(best.ratio) if best.expected > 0 else None,
                 window_minutes=int(best.length.total_seconds() // 60),
                 p_value=float(f"{best.p_value:.2g}"),
                 negative_share=None if best.share is None else round(best.share, 2),
