@@ -175,9 +175,10 @@ class AlertEngine:
                 if not dry_run and decision.transition.state != decision.before:
                     self._save(decision, None, now)
             return
-        episodes_firing = any(d.rule.episodic and d.transition.state.status == "firing" for d in group)
+        before = any(d.rule.episodic and d.before.status == "firing" for d in group)
+        after = any(d.rule.episodic and d.transition.state.status == "firing" for d in group)
         stored = self.store.load(INCIDENT_RULE, [brand])[brand]
-        plan = plan_incident(stored.state, brand, kinds, episodes_firing, now)
+        plan = plan_incident(stored.state, brand, kinds, before, after, now)
         payload = None
         if plan.kind is not None:
             payload = build_incident_notification(plan, brand, group, self.config, self.es, self.names, now)

@@ -37,9 +37,10 @@ class IncidentPlan:
 
 
 def incident_open(state: AlertState, now: datetime, episodes_firing: bool) -> bool:
+    """Open: not closed, and an episode was under way or the last email is recent (an incident
+    opened by event rules only and quiet for ``QUIET`` is over, closed silently)."""
     if state.status != "firing":
         return False
-    # Opened by event rules only and quiet for long: over (closed silently).
     return episodes_firing or (state.last_alert_at is not None and now - state.last_alert_at < QUIET)
 
 
@@ -47,13 +48,14 @@ def plan_incident(
     state: AlertState,
     brand: str,
     kinds: list[str],
-    episodes_firing: bool,
+    episodes_before: bool,
+    episodes_after: bool,
     now: datetime,
 ) -> IncidentPlan:
     """What to send for ``brand`` given this run's transition ``kinds`` (alert, escalation,
-    recovery) and whether any episodic rule of the brand is still firing after them."""
+    recovery) and whether an episodic rule of the brand was firing before them and still is after."""
     news = [k for k in kinds if k in ("alert", "escalation")]
-    was_open = incident_open(state, now, episodes_firing or bool(news))
+    was_open = incident_open(state, now, episodes_before)
     root = state.notified.get("root")
     if news and not was_open:
         since = now.isoformat()
@@ -65,7 +67,7 @@ def plan_incident(
         since = state.since.isoformat() if state.since else ""
         nid = stable_id(INCIDENT_RULE, brand, since, "update", str(level))
         return IncidentPlan("update", replace(state, last_alert_at=now, level=level), nid, root)
-    if was_open and "recovery" in kinds and not episodes_firing:
+    if was_open and "recovery" in kinds and not episodes_after:
         since = state.since.isoformat() if state.since else ""
         nid = stable_id(INCIDENT_RULE, brand, since, "close")
         return IncidentPlan("close", replace(state, status="normal", level=0), nid, root)

@@ -46,20 +46,28 @@ class _SpikeRule(RuleType):
     noun: ClassVar[tuple[str, str]]
     config: SpikeRuleConfig
 
+    _profiles: dict[str, detector.Profile | None]
+    _profiles_at: datetime | None = None
+
     @property
     def params(self) -> detector.Params:
         return detector_params(self.config, negative=self.negative)
 
     def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
         start, end = history_span(now)
-        spans = {"history": (start, end, detector.HOUR), "recent": (now - SCANNED, now, detector.STEP)}
+        spans = {"recent": (now - SCANNED, now, detector.STEP)}
+        # The profile only changes when its last whole hour does: a replay reuses it for an hour.
+        if self._profiles_at != end:
+            spans["history"] = (start, end, detector.HOUR)
         counts = queries.binned_counts(self.context.brands, spans, negative=self.negative, once={"recent"})
-        findings = []
-        for brand in self.context.brands:
-            history, recent = counts[brand]["history"], counts[brand]["recent"]
-            profile = detector.learn(history, self.context.tz)
-            findings.append(self.judge(brand, profile, recent))
-        return findings
+        if "history" in spans:
+            self._profiles = {
+                b: detector.learn(counts[b]["history"], self.context.tz) for b in self.context.brands
+            }
+            self._profiles_at = end
+        return [
+            self.judge(brand, self._profiles[brand], counts[brand]["recent"]) for brand in self.context.brands
+        ]
 
     def judge(self, brand: str, profile: detector.Profile | None, recent: detector.Series) -> Finding:
         """The finding for ``brand`` at ``recent.end`` (pure: the engine, replay and bench call it)."""
