@@ -240,10 +240,14 @@ def summarize(name: str, scores: list[Score]) -> dict[str, float]:
     median = statistics.median(delays) if delays else float("nan")
     p90 = delays[int(0.9 * (len(delays) - 1))] if delays else float("nan")
     found_small = sum(d is not None for d in small)
+    # The same, left to bursts that added at least 5 mentions: 1 to 4 negative posts are no
+    # different from ordinary complaints (the crisis-words and author rules are for those).
+    sizable = [d for s in scores for b, d in s.found if b.factor >= 3 and b.added >= 5]
     print(
         f"{name:<32} recall(>=3x) {recall:5.3f} ({sum(d is not None for d in big)}/{len(big)})  "
         f"false/brand-month {false_rate:5.2f}  delay median {median:4.0f} min, p90 {p90:4.0f} min  "
-        f"[<3x bursts: {found_small}/{len(small)}]"
+        f"[>=3x and >=5 added: {sum(d is not None for d in sizable)}/{len(sizable)}; "
+        f"<3x: {found_small}/{len(small)}]"
     )
     return {"recall": recall, "false": false_rate, "median": median}
 
