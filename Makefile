@@ -24,14 +24,15 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/veille demo
 
-test: install
+test: install lint
+	$(BIN)/veille es start --port $(TEST_ES_PORT)
+	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint: ruff, then mypy over every package (strict on core/, index/ and alerts/: see pyproject.toml).
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/veille es start --port $(TEST_ES_PORT)
-	VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS)
-
-lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 es-start: install
 	$(BIN)/veille es start

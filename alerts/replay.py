@@ -13,11 +13,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from alerts.engine import build_rules, evaluate, open_es
+from alerts.engine import build_rules, evaluate
 from alerts.replay_queries import ReplayQueries, progress_logger
 from alerts.store import MemoryStore
 from core.config import LoadedConfig
 from core.errors import VeilleError
+from index.client import client_for
+from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +52,11 @@ def replay(
     if step <= timedelta(0):
         raise VeilleError("replay: --step must be positive")
     rules = build_rules(loaded.config, only=only)
-    es, names = open_es(loaded)
     store = MemoryStore()
     events: list[ReplayEvent] = []
-    try:
-        queries = ReplayQueries(es, names, since, until)
+    es_config = loaded.config.elasticsearch
+    with client_for(es_config) as es:
+        queries = ReplayQueries(es, IndexNames(es_config.index_prefix), since, until)
         total = int((until - since) / step) + 1
         report = progress_logger(total)
         now, done = since, 0
@@ -83,6 +85,4 @@ def replay(
             now += step
             done += 1
             report(done)
-    finally:
-        es.close()
     return events

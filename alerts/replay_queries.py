@@ -33,6 +33,7 @@ class ReplayQueries(AlertQueries):
         self.since, self.until = since, until
         # brand -> (start of bin 0, first known bin, prefix sums of all, of negatives)
         self._bins: dict[str, tuple[datetime, int, list[int], list[int]]] = {}
+        self._raw: dict[str, tuple[list[int], list[int]]] = {}
         # (rule, brand) -> (publication timestamps, ids, publication dates as stored), oldest first
         self._events: dict[tuple[int, str], tuple[list[float], list[str], list[str]]] = {}
         self._ratings: dict[str, tuple[list[float], list[float]]] = {}
@@ -54,6 +55,7 @@ class ReplayQueries(AlertQueries):
                 chunk_start = chunk_end
             first = next((i for i, v in enumerate(values) if v is not None), len(values))
             self._bins[brand] = (start, first, _prefix(values), _prefix(negatives))
+            self._raw[brand] = ([v or 0 for v in values], [v or 0 for v in negatives])
         return self._bins[brand]
 
     def binned_counts(
@@ -67,14 +69,19 @@ class ReplayQueries(AlertQueries):
         out: dict[str, dict[str, Series]] = {}
         for brand in brands:
             origin, first, all_sums, neg_sums = self._load_bins(brand)
+            all_raw, neg_raw = self._raw[brand]
             out[brand] = {}
             for name, (start, end, step) in spans.items():
                 i0 = int((start - origin) / STEP)
                 per = int(step / STEP)
                 n = int((end - start) / step)
-                totals = [_sum(all_sums, first, i0 + k * per, per) for k in range(n)]
+                if per == 1:  # 5-minute bins: a slice of the raw counts
+                    totals = _slice(all_raw, first, i0, n)
+                    values = _slice(neg_raw, first, i0, n) if negative else []
+                else:
+                    totals = [_sum(all_sums, first, i0 + k * per, per) for k in range(n)]
+                    values = [_sum(neg_sums, first, i0 + k * per, per) for k in range(n)] if negative else []
                 if negative:
-                    values = [_sum(neg_sums, first, i0 + k * per, per) for k in range(n)]
                     out[brand][name] = Series(start, step, values, totals)
                 else:
                     out[brand][name] = Series(start, step, totals)
@@ -203,6 +210,12 @@ def _prefix_f(values: list[float]) -> list[float]:
     for v in values:
         sums.append(sums[-1] + v)
     return sums
+
+
+def _slice(raw: list[int], first: int, i: int, n: int) -> list[int | None]:
+    known = max(i, first, 0)
+    head: list[int | None] = [None] * min(n, known - i)
+    return head + raw[known : i + n]  # type: ignore[operator]
 
 
 def _sum(prefix: list[int], first: int, i: int, n: int) -> int | None:

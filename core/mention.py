@@ -6,6 +6,7 @@ influence; the index layer stores it as one Elasticsearch document whose ``_id``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -65,7 +66,7 @@ class Rating(_Strict):
             raise ValueError(f"rating {self.value} outside {self.worst}..{self.best}")
         return self
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def normalized(self) -> float:
         """The rating on 0..1 whatever the site's scale."""
@@ -112,7 +113,9 @@ class Mention(_Strict):
     text: str
     snippet: str | None = None
     author: Author = Field(default_factory=Author)
-    published_at: datetime
+    # None when the page shows no readable date: never the crawl time (see first_seen_at), so an
+    # old thread crawled for the first time does not look like a burst to the alert rules.
+    published_at: datetime | None = None
     first_seen_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     lang: str | None = None
     rating: Rating | None = None
@@ -146,20 +149,20 @@ class Mention(_Strict):
         self._id_cache = mention_id(self.url, self.anchor)
         return self
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def id(self) -> str:
         if self._id_cache is None:
             self._id_cache = mention_id(self.url, self.anchor)
         return self._id_cache
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Mention:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Mention:
         copy = super().model_copy(update=update, deep=deep)
         if update and {"url", "anchor"} & update.keys():
             copy._id_cache = mention_id(copy.url, copy.anchor)
         return copy
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def brand_labels(self) -> list[str]:
         """``brand:label`` keywords, so ES can count negative-towards-brand without nesting."""

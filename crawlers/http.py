@@ -8,6 +8,7 @@ urllib3 is already a dependency (of trafilatura and of the Elasticsearch transpo
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -106,7 +107,7 @@ class Fetcher:
             raise FetchError(url, f"connection failed: {exc}") from exc
         complete = False
         try:
-            result = self._read(url, response)
+            result = self._read(url, response, seconds)
             complete = True
             return result
         except (TimeoutError, ReadTimeoutError) as exc:
@@ -119,7 +120,7 @@ class Fetcher:
                 response.close()
             response.release_conn()
 
-    def _read(self, url: str, response: urllib3.BaseHTTPResponse) -> Fetched:
+    def _read(self, url: str, response: urllib3.BaseHTTPResponse, total: float) -> Fetched:
         final_url = response.geturl() or url
         if response.status == 304:
             return Fetched(final_url, 304, dict(response.headers))
@@ -129,10 +130,15 @@ class Fetcher:
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(url, f"{declared} bytes is over the {self.max_bytes}-byte download cap")
         body = bytearray()
-        for chunk in response.stream(64 * 1024):
+        # A total deadline, not only one per read: a server that drips a byte at a time never
+        # trips the read timeout and would hold the whole poll. read1 returns what has arrived.
+        deadline = time.monotonic() + total
+        while chunk := response.read1(64 * 1024):
             body += chunk
             if len(body) > self.max_bytes:
                 raise FetchError(url, f"more than the {self.max_bytes}-byte download cap")
+            if time.monotonic() > deadline:
+                raise FetchError(url, f"download not finished after {total:g}s (total deadline)")
         return Fetched(final_url, response.status, dict(response.headers), bytes(body))
 
 

@@ -42,7 +42,8 @@ class AnalyzerChoice:
 
 def load_mapping(version: int = MAPPING_VERSION) -> dict[str, Any]:
     text = resources.files("index.mappings").joinpath(f"mention.v{version}.json").read_text("utf-8")
-    return json.loads(text)
+    mapping: dict[str, Any] = json.loads(text)
+    return mapping
 
 
 def detect_analyzers(es: Elasticsearch) -> AnalyzerChoice:

@@ -276,9 +276,12 @@ def binomial_tail(count: int, n: int, p: float) -> float:
 def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdict:
     """Judge the windows ending at ``recent.end`` against ``profile``."""
     n_max = max(int(w / recent.step) for w in params.windows)
-    values = list(recent.values[-n_max:])
-    if len(values) < n_max or None in values:
+    known = list(recent.values[-n_max:])
+    if len(known) < n_max or None in known:
         return Verdict("learning", None, [], "learning: the last 12 h are not all known yet")
+    values: list[int] = known  # type: ignore[assignment]  # no None left
+    if sum(values) < params.min_count:  # the usual case for a small brand: nothing to judge
+        return Verdict("normal", None, [], "normal")
     totals = list(recent.totals[-n_max:]) if recent.totals is not None else None
     if recent.step != STEP:
         raise ValueError(f"scan() needs {STEP} bins")

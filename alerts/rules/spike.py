@@ -44,7 +44,7 @@ def _rounded_ratio(ratio: float) -> float:
 class _SpikeRule(RuleType):
     negative: ClassVar[bool]
     noun: ClassVar[tuple[str, str]]
-    config: SpikeRuleConfig
+    config: NegativeSpikeRule | VolumeSpikeRule
 
     _profiles: dict[str, detector.Profile | None]
     _profiles_at: datetime | None = None
@@ -116,6 +116,8 @@ class _SpikeRule(RuleType):
     def _summary(self, brand: str, figures: dict[str, Any]) -> str:
         """ "Velora : 15 mentions négatives en 1 h (×30)", from the rounded figures (formatted once)."""
         if "current" not in figures:
+            if figures["why"] == "normal":
+                return f"{brand} : rien d'inhabituel"
             return f"{brand} : pas encore assez d'historique pour juger"
         singular, plural = self.noun
         text = (

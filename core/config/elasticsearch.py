@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from core.config.common import Duration, EnvVarName, StrictModel
+from core.config.common import Duration, EnvVarName, StrictModel, parse_duration
 
 
 class LocalNode(StrictModel):
@@ -22,6 +22,6 @@ class ElasticsearchConfig(StrictModel):
     password_env: EnvVarName = "ES_PASSWORD"
     ca_certs_env: EnvVarName = "ES_CA_CERTS"
     index_prefix: str = Field("veille", pattern=r"^[a-z0-9][a-z0-9_\-]*$")
-    request_timeout: Duration = Field(default="30s")
+    request_timeout: Duration = Field(default=parse_duration("30s"))
     bulk_chunk: int = Field(500, ge=1, le=10_000)
     local: LocalNode = Field(default_factory=LocalNode)

@@ -13,6 +13,7 @@ from typing import Any, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from core.config.common import SECRET_KEYS
 from core.config.schema import Config
@@ -175,7 +176,7 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     )
 
 
-def _describe(source: str, lines: dict[tuple[Any, ...], int], error: dict[str, Any]) -> str:
+def _describe(source: str, lines: dict[tuple[Any, ...], int], error: ErrorDetails) -> str:
     loc = _strip_tags(tuple(error["loc"]))
     if error["type"] == "extra_forbidden":
         expected = _allowed_keys(loc[:-1])

@@ -1,10 +1,12 @@
 """Poll RSS/Atom feeds once: conditional GET, parse, keep new entries that name a brand, spool them.
 
 Downloads run in a thread pool; parsing, matching, the spool and the state are handled feed by
-feed in the calling thread. Per feed: ETag / Last-Modified from the last run are sent (a 304 costs
-no parse); entries already seen are skipped; a malformed ("bozo") feed is parsed as far as
-possible and its error reported against that feed. Validators and seen ids are saved only once
-the feed's mentions are in the spool, so a failure means a retry next time, never a loss.
+feed in the calling thread, each as soon as its download ends. Per feed: ETag / Last-Modified
+from the last run are sent (a 304 costs no parse); entries already seen are skipped; a
+malformed ("bozo") feed is parsed as far as possible and its error reported against that feed;
+a JSON Feed is read by ``jsonfeed.py``.
+Validators and seen ids are saved only once the feed's mentions are in the spool, so a failure
+means a retry next time, never a loss.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 from pydantic import ValidationError
@@ -26,11 +29,12 @@ from core.errors import SpoolError
 from core.mention import Mention
 from core.spool import Spool
 from crawlers.feeds.entries import entry_key, entry_to_mention
+from crawlers.feeds.jsonfeed import looks_like_json, parse_json_feed
 from crawlers.fulltext import fetch_full_text
 from crawlers.http import Fetched, Fetcher, FetchError
 from crawlers.matching import BrandMatcher
 from crawlers.sources import select_feeds, source_tz
-from crawlers.state import HttpState, StateStore
+from crawlers.state import HttpState, StateStore, state_path
 from crawlers.summary import SourceSummary
 
 logger = logging.getLogger(__name__)
@@ -38,11 +42,6 @@ logger = logging.getLogger(__name__)
 # Not errors of the feed: the header and the document disagree on the encoding, or the server
 # sends a generic content type. feedparser copes; we only note it in the debug log.
 BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
-STATE_FILE = "collect.sqlite"
-
-
-def state_path(loaded: LoadedConfig) -> Any:
-    return loaded.state_dir / STATE_FILE
 
 
 def poll_feeds(
@@ -100,10 +99,12 @@ class _Poller:
     def run(self, feeds: Sequence[FeedSource]) -> list[SourceSummary]:
         started = time.monotonic()
         validators = {feed.name: self.state.http_state(feed.name, str(feed.url)) for feed in feeds}
-        futures = [(feed, self.pool.submit(self._download, feed, validators[feed.name])) for feed in feeds]
-        summaries = []
-        updates: list[_Update] = []
-        for feed, future in futures:
+        futures = {self.pool.submit(self._download, feed, validators[feed.name]): feed for feed in feeds}
+        summaries = {}
+        # Each feed is parsed and spooled as soon as its download ends: a slow feed holds
+        # only itself, and what the fast ones found is safe even if the poll is killed.
+        for future in as_completed(futures):
+            feed = futures[future]
             summary = SourceSummary(feed.name, feed.kind)
             outcome = future.result()
             if isinstance(outcome, FetchError):
@@ -112,18 +113,13 @@ class _Poller:
             elif outcome.not_modified:
                 summary.not_modified = 1
             else:
-                updates.append(self._process(feed, outcome, summary))
+                self._commit([self._process(feed, outcome, summary)])
             summary.seconds = round(time.monotonic() - started, 3)
-            summaries.append(summary)
-        self._commit(updates)
-        return summaries
+            summaries[feed.name] = summary
+        return [summaries[feed.name] for feed in feeds]
 
     def _commit(self, updates: list[_Update]) -> None:
-        """Spool every feed's mentions in one write, then record seen ids and validators.
-
-        One transaction each for the whole cycle (not per feed): a poll of a thousand feeds
-        would otherwise spend its time in fsyncs. Same guarantee: state after spool.
-        """
+        """Spool the feed's mentions, then record its seen ids and validators (state after spool)."""
         try:
             self.spool.put([m for update in updates for m in update.matched])
         except SpoolError as exc:
@@ -151,7 +147,11 @@ class _Poller:
         validators = HttpState(url, fetched.headers.get("ETag"), fetched.headers.get("Last-Modified"))
         headers = {k.lower(): v for k, v in fetched.headers.items()}
         headers.setdefault("content-location", fetched.url)
-        parsed = feedparser.parse(fetched.body, response_headers=headers)
+        parsed = None
+        if looks_like_json(fetched.body, headers.get("content-type")):
+            parsed = parse_json_feed(fetched.body)  # JSON Feed 1.0/1.1: feedparser cannot
+        if parsed is None:
+            parsed = feedparser.parse(fetched.body, response_headers=headers)
         if parsed.bozo:
             exc = parsed.get("bozo_exception")
             if isinstance(exc, BENIGN_BOZO):
@@ -166,7 +166,7 @@ class _Poller:
                     "feed %r: %s: malformed feed (%s), parsed as far as possible", feed.name, url, exc
                 )
         summary.items = len(parsed.entries)
-        entries = {}
+        entries: dict[str, Any] = {}
         for entry in parsed.entries:
             key = entry_key(entry)
             if key is None:
@@ -175,8 +175,10 @@ class _Poller:
             entries.setdefault(key, entry)
         # Feeds are judged by id only: a feed rewrites summaries freely, that is not a new entry.
         fresh = self.state.unseen(feed.name, dict.fromkeys(entries, ""))
+        # urllib3 may report the final URL as a bare path when there was no redirect.
+        final_url = urljoin(url, fetched.url)
         mentions = self._mentions(
-            feed, fetched.url, [(k, e) for k, e in entries.items() if k in fresh], summary
+            feed, final_url, [(k, e) for k, e in entries.items() if k in fresh], summary
         )
         summary.new = len(fresh)
         matched = [m for m in mentions if self.matcher.apply(m)]

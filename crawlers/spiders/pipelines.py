@@ -19,9 +19,8 @@ from core.config import LoadedConfig
 from core.errors import SpoolError
 from core.mention import Mention
 from core.spool import Spool
-from crawlers.feeds.poller import state_path
 from crawlers.matching import BrandMatcher
-from crawlers.state import StateStore
+from crawlers.state import StateStore, state_path
 from crawlers.summary import SourceSummary
 
 logger = logging.getLogger(__name__)
@@ -57,7 +56,11 @@ class CollectPipeline:
 
     @property
     def summary(self) -> SourceSummary:
-        return self.crawler.spider.summary  # type: ignore[union-attr]
+        from crawlers.spiders.site import SiteSpider
+
+        spider = self.crawler.spider
+        assert isinstance(spider, SiteSpider), "the pipeline runs inside a SiteSpider crawl"
+        return spider.summary
 
     @property
     def source(self) -> str:

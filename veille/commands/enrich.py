@@ -9,6 +9,7 @@ lines and writes them back with ``lang``, ``sentiment`` {label, score, model}, `
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -63,7 +64,7 @@ def enrich_command(
     )
     analyzer = Analyzer.from_config(config, brands)
     if output_file is None:
-        bad, written = _score_file(analyzer, input_file, click.get_text_stream("stdout"), lang)
+        bad, written = _score_file(analyzer, input_file, sys.stdout, lang)
     else:
         with output_file.open("w", encoding="utf-8") as out:
             bad, written = _score_file(analyzer, input_file, out, lang)

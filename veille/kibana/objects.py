@@ -55,7 +55,9 @@ def _search_source(query: str, *, index: bool) -> str:
 
 def data_view(view_id: str, names: IndexNames) -> dict[str, Any]:
     """The data view on the read alias; URLs render as links, scores with two decimals."""
-    formats = {field: {"id": "url"} for field in ("url", "thread_url", "author.url")}
+    formats: dict[str, dict[str, Any]] = {
+        field: {"id": "url"} for field in ("url", "thread_url", "author.url")
+    }
     formats |= {
         field: {"id": "number", "params": {"pattern": "0.00"}}
         for field in ("sentiment.score", "brand_sentiments.score", "rating.normalized")
