@@ -13,6 +13,7 @@ the state of the pseudo-rule ``incident`` (key: the brand), like every rule's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -47,7 +48,7 @@ def incident_open(state: AlertState, now: datetime, episodes_firing: bool) -> bo
 def plan_incident(
     state: AlertState,
     brand: str,
-    kinds: list[str],
+    kinds: Sequence[str],
     episodes_before: bool,
     episodes_after: bool,
     now: datetime,

@@ -17,7 +17,7 @@ from elasticsearch import ApiError, Elasticsearch
 from alerts.rules.detector import Series
 from index.client import translate_errors
 from index.names import IndexNames
-from index.queries import sentiment_clause, unique_count, unique_story_aggs
+from index.queries import sentiment_clause, unique_story_aggs
 
 logger = logging.getLogger(__name__)
 
@@ -67,52 +67,6 @@ class AlertQueries:
             if exc.meta.status == 404:  # no mentions index yet: nothing to count
                 return {}
             raise
-
-    def window_counts(
-        self, brands: Sequence[str], windows: Windows, *, negative: bool
-    ) -> dict[str, dict[str, dict[str, int | None]]]:
-        """Per brand: ``{"all": {window: count}, "neg": {...}}`` (``neg`` only when ``negative``).
-
-        A window that starts before the brand's first indexed mention is ``None``: no data is not
-        zero, and a baseline of zeros would make a new install fire.
-        """
-        start = min(s for s, _ in windows.values())
-        end = max(e for _, e in windows.values())
-        ranges = [{"key": key, "from": iso(s), "to": iso(e)} for key, (s, e) in windows.items()]
-        by_window = {"date_range": {"field": "published_at", "ranges": ranges, "keyed": True}}
-        aggs: dict[str, Any] = {}
-        for i, brand in enumerate(brands):
-            sub: dict[str, Any] = {"windows": {**by_window, "aggs": unique_story_aggs()}}
-            if negative:
-                sub["neg"] = {
-                    "filter": negative_clause(brand),
-                    "aggs": {"windows": {**by_window, "aggs": unique_story_aggs()}},
-                }
-            aggs[f"b{i}"] = {"filter": {"term": {"brands": brand}}, "aggs": sub}
-            aggs[f"first{i}"] = {
-                "global": {},
-                "aggs": {
-                    "brand": {
-                        "filter": {"term": {"brands": brand}},
-                        "aggs": {"first": {"min": {"field": "published_at"}}},
-                    }
-                },
-            }
-        response = self.search(
-            size=0,
-            query={"bool": {"filter": [{"terms": {"brands": list(brands)}}, published_between(start, end)]}},
-            aggs=aggs,
-        )
-        result = response.get("aggregations", {})
-        out: dict[str, dict[str, dict[str, int | None]]] = {}
-        for i, brand in enumerate(brands):
-            first_value = result.get(f"first{i}", {}).get("brand", {}).get("first", {}).get("value_as_string")
-            first = parse_time(first_value) if first_value else None
-            node = result.get(f"b{i}", {})
-            out[brand] = {"all": _window_values(node.get("windows"), windows, first)}
-            if negative:
-                out[brand]["neg"] = _window_values(node.get("neg", {}).get("windows"), windows, first)
-        return out
 
     def binned_counts(
         self,
@@ -319,18 +273,4 @@ def _bins(
     for index in range(n):
         if first is None or start + index * step < first:
             values[index] = None  # before the brand's first mention: no data, not zero
-    return values
-
-
-def _window_values(
-    node: dict[str, Any] | None, windows: Windows, first: datetime | None
-) -> dict[str, int | None]:
-    buckets = (node or {}).get("buckets", {})
-    values: dict[str, int | None] = {}
-    for key, (start, _end) in windows.items():
-        if key != "cur" and (first is None or start < first):
-            values[key] = None
-            continue
-        bucket = buckets.get(key, {})
-        values[key] = unique_count(bucket) if bucket else 0
     return values

@@ -215,7 +215,7 @@ def _prefix_f(values: list[float]) -> list[float]:
 def _slice(raw: list[int], first: int, i: int, n: int) -> list[int | None]:
     known = max(i, first, 0)
     head: list[int | None] = [None] * min(n, known - i)
-    return head + raw[known : i + n]  # type: ignore[operator]
+    return head + list(raw[known : i + n])
 
 
 def _sum(prefix: list[int], first: int, i: int, n: int) -> int | None:

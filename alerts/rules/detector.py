@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -189,7 +189,7 @@ def _clip(rate: float) -> float:
 
 
 def _rates(
-    hours: list[tuple[int, int | None]], counts: list[float], *, seasonal: bool
+    hours: Sequence[tuple[int, int | None]], counts: list[float], *, seasonal: bool
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Hourly rates per hour of the week (of the day only, 24 values, unless ``seasonal``) and the
     mentions each hour-of-day rate rests on."""
@@ -233,7 +233,7 @@ def tail(count: int, mean: float, phi: float) -> float:
         return 0.5 * math.erfc(z / math.sqrt(2))
     if phi < 1e-9:
         log_term = count * math.log(mean) - mean - math.lgamma(count + 1)
-        ratio = lambda k: mean / (k + 1)  # noqa: E731
+        ratio: Callable[[int], float] = lambda k: mean / (k + 1)  # noqa: E731
     else:
         r = 1.0 / phi
         p = r / (r + mean)
