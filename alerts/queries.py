@@ -14,7 +14,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
 
-from alerts.rules.detector import Series
+from alerts.series import Series
 from index.client import translate_errors
 from index.names import IndexNames
 from index.queries import sentiment_clause, unique_story_aggs

@@ -18,7 +18,8 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from alerts.queries import MAX_EVENT_HITS, AlertQueries, Windows, parse_time, published_between
-from alerts.rules.detector import HISTORY, HOUR, STEP, WINDOWS, Series
+from alerts.rules.detector import HISTORY, HOUR, STEP, WINDOWS
+from alerts.series import Series
 from index.names import IndexNames
 
 logger = logging.getLogger(__name__)

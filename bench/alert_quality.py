@@ -36,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from alerts.engine import policy_for
 from alerts.episodes import AlertState, advance
 from alerts.rules import RuleContext, build_rule
-from alerts.rules.detector import HISTORY, HOUR, STEP, Series, learn
+from alerts.rules.detector import HISTORY, HOUR, STEP, learn
 from alerts.rules.spike import SCANNED
+from alerts.series import Series
 from core.config.alerts import NegativeSpikeRule
 
 TZ = ZoneInfo("Europe/Paris")

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from alerts.rules.base import Status
+from alerts.series import Series
 
 STEP = timedelta(minutes=5)  # the bin of the recent series
 HOUR = timedelta(hours=1)
@@ -61,21 +62,6 @@ WEEK_MINUTES = 7 * 24 * 60
 BIN_MINUTES = 5
 WEEK_BINS = WEEK_MINUTES // BIN_MINUTES
 BINS_PER_HOUR = 60 // BIN_MINUTES
-
-
-@dataclass(frozen=True)
-class Series:
-    """Counts per bin, oldest first; ``None`` = no data (before the brand's first mention).
-    ``totals`` (all mentions, same bins) come with a negative series, for its share."""
-
-    start: datetime
-    step: timedelta
-    values: Sequence[int | None]
-    totals: Sequence[int | None] | None = None
-
-    @property
-    def end(self) -> datetime:
-        return self.start + self.step * len(self.values)
 
 
 @dataclass(frozen=True)

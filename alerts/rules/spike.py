@@ -16,6 +16,7 @@ from alerts import wording
 from alerts.queries import AlertQueries, negative_clause, published_between
 from alerts.rules import detector
 from alerts.rules.base import Finding, RuleType
+from alerts.series import Series
 from core.config.alerts import NegativeSpikeRule, SpikeRuleConfig, VolumeSpikeRule
 
 SCANNED = max(detector.WINDOWS)
@@ -69,7 +70,7 @@ class _SpikeRule(RuleType):
             self.judge(brand, self._profiles[brand], counts[brand]["recent"]) for brand in self.context.brands
         ]
 
-    def judge(self, brand: str, profile: detector.Profile | None, recent: detector.Series) -> Finding:
+    def judge(self, brand: str, profile: detector.Profile | None, recent: Series) -> Finding:
         """The finding for ``brand`` at ``recent.end`` (pure: the engine, replay and bench call it)."""
         now = recent.end
         if profile is None:

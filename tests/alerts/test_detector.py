@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from alerts.rules import RuleContext, build_rule, detector
-from alerts.rules.detector import HOUR, STEP, Params, Series, binomial_tail, learn, scan, tail
+from alerts.rules.detector import HOUR, STEP, Params, binomial_tail, learn, scan, tail
+from alerts.series import Series
 from core.config.alerts import NegativeSpikeRule
 
 TZ = ZoneInfo("Europe/Paris")
