@@ -159,8 +159,9 @@ def hourly(values: list[int], start: int, end: int) -> list[int | None]:
     return out
 
 
-def veille_alerts(stream: Stream) -> list[int]:
-    config = NegativeSpikeRule(name="bench", type="negative_spike")
+def veille_alerts(stream: Stream, budget: float | None = None) -> list[int]:
+    options = {} if budget is None else {"false_alarms_per_month": budget}
+    config = NegativeSpikeRule(name="bench", type="negative_spike", **options)
     rule = build_rule(config, RuleContext(("brand",), (), TZ))
     policy = policy_for(rule)
     state = AlertState(rule="bench", key="brand")
@@ -258,6 +259,7 @@ def main() -> int:
     parser.add_argument("--brands", type=int, default=30, help="simulated brands, spread over the sizes")
     parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--budget", type=float, help="false_alarms_per_month (default: the shipped one)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     started = time.perf_counter()
@@ -271,7 +273,7 @@ def main() -> int:
         f"({sum(b.factor >= 3 for b in bursts)} of >= 3x), {sum(len(s.news) for s in streams)} news "
         f"spikes; checks every 5 min from the first mention (first week counted)"
     )
-    veille = [score(s, veille_alerts(s)) for s in streams]
+    veille = [score(s, veille_alerts(s, args.budget)) for s in streams]
     elast1 = [score(s, elastalert_alerts(s, 12)) for s in streams]
     elast2 = [score(s, elastalert_alerts(s, 24)) for s in streams]
     ours = summarize("veille negative_spike (defaults)", veille)
