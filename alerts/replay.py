@@ -9,6 +9,7 @@ any cadence can be replayed. Meant for tuning a rule on past data before switchi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,8 +46,12 @@ def replay(
     *,
     step: timedelta = timedelta(minutes=15),
     only: str | None = None,
+    on_step: Callable[[datetime], None] | None = None,
 ) -> list[ReplayEvent]:
-    """Every notification the rules would have sent between ``since`` and ``until``."""
+    """Every notification the rules would have sent between ``since`` and ``until``.
+
+    ``on_step(now)`` is called after each evaluation (the CLI's progress bar).
+    """
     if until <= since:
         raise VeilleError("replay: --until must be after --since")
     if step <= timedelta(0):
@@ -82,6 +87,8 @@ def replay(
                             f"{t.note}; {why}" if why != t.note else why,
                         )
                     )
+            if on_step is not None:
+                on_step(now)
             now += step
             done += 1
             report(done)

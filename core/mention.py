@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from core.sanitize import check_published, clean_text
 from core.urls import canonical_url, domain_of, mention_id
 
 SentimentLabel = Literal["positive", "neutral", "negative"]
@@ -51,6 +52,11 @@ class Author(_Strict):
     influence: float | None = Field(default=None, ge=0, le=100)
     # What the page shows about the author, when it shows it (posts on the forum, followers...).
     posts: int | None = Field(default=None, ge=0)
+
+    @field_validator("name")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        return None if value is None else clean_text(value)
 
 
 class Rating(_Strict):
@@ -140,6 +146,18 @@ class Mention(_Strict):
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
         return None if value is None else _aware_utc(value)
+
+    @field_validator("published_at")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        # A year 9999 or 1 would create an absurd monthly index; see core/sanitize.py.
+        return None if value is None else check_published(value)
+
+    @field_validator("title", "text", "snippet")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        # Every external text passes here: lone surrogates and terminal escapes never get stored.
+        return None if value is None else clean_text(value)
 
     @model_validator(mode="after")
     def _fill_domain(self) -> Mention:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from core.sanitize import plausible_published
 from core.text import fold
 
 logger = logging.getLogger(__name__)
@@ -188,4 +189,9 @@ def parse_date(
         result = None  # e.g. "31/02/2026": looked like a date, is not one; let dateparser try
     if result is None and slow:
         result = _slow(text[:200], zone, reference, [language] if language else ["fr", "en"])
-    return result
+    # Year 9999 or 0001 is not a publication date: unknown stays unknown (core/sanitize.py).
+    # Against the later of ``now`` and the clock, so a test's fixed "now" never narrows the window.
+    checked, reason = plausible_published(result, max(reference, datetime.now(UTC)))
+    if reason:
+        logger.info("date %r ignored: %s", text[:80], reason)
+    return checked

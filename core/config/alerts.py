@@ -9,14 +9,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from core.config.common import Duration, EmailAddresses, StrictModel, parse_duration
+from core.config.common import EmailAddresses, PositiveDuration, StrictModel, parse_duration
 
 
 class _RuleBase(StrictModel):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     enabled: bool = True
     brands: list[str] = Field(default_factory=list, description="empty = every brand")
-    realert: Duration = Field(
+    realert: PositiveDuration = Field(
         default=parse_duration("2h"), description="cool-down before the same key alerts again"
     )
     recipients: EmailAddresses = Field(default_factory=list, description="empty = notifications.email.to")
@@ -44,7 +44,7 @@ class VolumeSpikeRule(SpikeRuleConfig):
 class CrisisKeywordsRule(_RuleBase):
     type: Literal["crisis_keywords"]
     keywords: list[str] = Field(min_length=1, description="words or phrases; accents and case ignored")
-    window: Duration = Field(
+    window: PositiveDuration = Field(
         default=parse_duration("24h"), description="how far back new matches are looked for"
     )
     min_count: int = Field(1, ge=1, description="new matching mentions needed to alert")
@@ -60,15 +60,15 @@ class CrisisKeywordsRule(_RuleBase):
 class InfluentialAuthorRule(_RuleBase):
     type: Literal["influential_author"]
     min_influence: float = Field(60, ge=0, le=100, description="author influence score, 0-100")
-    window: Duration = Field(
+    window: PositiveDuration = Field(
         default=parse_duration("24h"), description="how far back new mentions are looked for"
     )
 
 
 class RatingDropRule(_RuleBase):
     type: Literal["rating_drop"]
-    window: Duration = Field(default=parse_duration("7d"))
-    baseline: Duration = Field(
+    window: PositiveDuration = Field(default=parse_duration("7d"))
+    baseline: PositiveDuration = Field(
         default=parse_duration("90d"), description="the period before the window it compares to"
     )
     min_reviews: int = Field(5, ge=1, description="reviews needed in the window and in the baseline")
@@ -83,7 +83,7 @@ class RatingDropRule(_RuleBase):
 
 class SourceSilentRule(_RuleBase):
     type: Literal["source_silent"]
-    silent_for: Duration = Field(default=parse_duration("24h"))
+    silent_for: PositiveDuration = Field(default=parse_duration("24h"))
     sources: list[str] = Field(default_factory=list, description="empty = every enabled source")
 
 

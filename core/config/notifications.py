@@ -11,6 +11,7 @@ from core.config.common import (
     Duration,
     EmailAddresses,
     EnvVarName,
+    PositiveDuration,
     StrictModel,
     parse_clock,
     parse_duration,
@@ -23,7 +24,7 @@ class Smtp(StrictModel):
     security: Literal["starttls", "ssl", "none"] = "starttls"
     username: str | None = None
     password_env: EnvVarName | None = Field(None, description="environment variable holding the password")
-    timeout: Duration = Field(default=parse_duration("20s"))
+    timeout: PositiveDuration = Field(default=parse_duration("20s"))
     retries: int = Field(3, ge=0, le=10, description="extra attempts per run before the message waits")
     backoff: Duration = Field(
         default=parse_duration("2s"), description="pause before the first retry, doubled each time"
@@ -59,7 +60,7 @@ class Digest(StrictModel):
     enabled: bool = True
     time: ClockTime = Field(default=parse_clock("08:00"), description="local time (see timezone)")
     recipients: EmailAddresses = Field(default_factory=list, description="empty = notifications.email.to")
-    response_target: Duration = Field(
+    response_target: PositiveDuration = Field(
         default=parse_duration("4h"), description="answer negative mentions within this"
     )
 
@@ -67,9 +68,9 @@ class Digest(StrictModel):
 class Schedule(StrictModel):
     """How often each job of ``veille run`` runs."""
 
-    poll: Duration = Field(default=parse_duration("5m"))
-    crawl: Duration = Field(default=parse_duration("1h"))
-    process: Duration = Field(default=parse_duration("1m"))
-    alerts: Duration = Field(default=parse_duration("1m"))
+    poll: PositiveDuration = Field(default=parse_duration("5m"))
+    crawl: PositiveDuration = Field(default=parse_duration("1h"))
+    process: PositiveDuration = Field(default=parse_duration("1m"))
+    alerts: PositiveDuration = Field(default=parse_duration("1m"))
     housekeeping: ClockTime = Field(default=parse_clock("03:30"))
     misfire_grace: Duration = Field(default=parse_duration("5m"))

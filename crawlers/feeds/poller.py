@@ -27,7 +27,9 @@ from core.config import LoadedConfig
 from core.config.sources import FeedSource
 from core.errors import SpoolError
 from core.mention import Mention
+from core.sanitize import neutralise_charrefs
 from core.spool import Spool
+from crawlers.confine import Scope
 from crawlers.feeds.entries import entry_key, entry_to_mention
 from crawlers.feeds.jsonfeed import looks_like_json, parse_json_feed
 from crawlers.fulltext import fetch_full_text
@@ -66,6 +68,11 @@ def poll_feeds(
     finally:
         if own_spool:
             spool.close()
+
+
+def feed_scope(feed: FeedSource) -> Scope:
+    """A feed fetches from its own origin (its entries' pages too) unless ``also_fetch_from`` says more."""
+    return Scope(feed.name, [str(feed.url)], feed.also_fetch_from)
 
 
 @dataclass
@@ -127,6 +134,7 @@ class _Poller:
             for update in updates:
                 update.summary.error(update.url, f"cannot write to the spool, will retry next poll: {exc}")
                 update.summary.matched = 0
+                update.summary.spool_failed = True
             return
         self.state.commit_feeds((u.summary.source, u.fresh, u.validators) for u in updates)
 
@@ -137,6 +145,8 @@ class _Poller:
                 etag=validators.etag if validators else None,
                 last_modified=validators.last_modified if validators else None,
                 timeout=feed.timeout.total_seconds() if feed.timeout else None,
+                scope=feed_scope(feed),
+                leave_scope=True,  # feeds move to CDNs; their entries' pages stay confined
             )
         except FetchError as exc:
             return exc
@@ -147,11 +157,21 @@ class _Poller:
         validators = HttpState(url, fetched.headers.get("ETag"), fetched.headers.get("Last-Modified"))
         headers = {k.lower(): v for k, v in fetched.headers.items()}
         headers.setdefault("content-location", fetched.url)
+        body, replaced = neutralise_charrefs(fetched.body)
+        if replaced:
+            summary.error(
+                url, f"{replaced} invalid character reference(s) (e.g. &#xD800;) replaced by U+FFFD"
+            )
         parsed = None
-        if looks_like_json(fetched.body, headers.get("content-type")):
-            parsed = parse_json_feed(fetched.body)  # JSON Feed 1.0/1.1: feedparser cannot
-        if parsed is None:
-            parsed = feedparser.parse(fetched.body, response_headers=headers)
+        try:
+            if looks_like_json(body, headers.get("content-type")):
+                parsed = parse_json_feed(body)  # JSON Feed 1.0/1.1: feedparser cannot
+            if parsed is None:
+                parsed = feedparser.parse(body, response_headers=headers)
+        except Exception as failure:  # parser bugs on hostile input must cost one feed, not all
+            summary.error(url, f"feed parser failed on this document: {type(failure).__name__}: {failure}")
+            logger.warning("feed %r: %s: parser failed: %r", feed.name, url, failure)
+            return _Update(summary, url, [], set(), validators)
         if parsed.bozo:
             exc = parsed.get("bozo_exception")
             if isinstance(exc, BENIGN_BOZO):
@@ -192,13 +212,19 @@ class _Poller:
         now = datetime.now(UTC)
         mentions = []
         for key, entry in entries:
+            notes: list[str] = []
             try:
-                mentions.append(entry_to_mention(entry, feed, feed_url, tz, now))
+                mentions.append(entry_to_mention(entry, feed, feed_url, tz, now, notes))
             except (ValueError, ValidationError) as exc:
                 reason = str(exc).splitlines()[0]
                 summary.error(str(feed.url), f"entry {key!r} skipped: {reason}")
+            for note in notes:
+                summary.error(str(feed.url), f"entry {key!r}: {note}")
+        summary.undated += sum(1 for m in mentions if m.published_at is None)
+        summary.anonymous += sum(1 for m in mentions if not m.author.name)
         if feed.full_text and mentions:
-            texts = self.pool.map(lambda m: fetch_full_text(self.fetcher, m.url), mentions)
+            scope = feed_scope(feed)
+            texts = self.pool.map(lambda m: fetch_full_text(self.fetcher, m.url, scope), mentions)
             for mention, (text, error) in zip(mentions, texts, strict=True):
                 if error:
                     summary.error(mention.url, f"full text not fetched (feed summary kept): {error}")

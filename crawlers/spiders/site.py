@@ -17,19 +17,25 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import TCPTimedOutError, TimeoutError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from core.config.sources import SiteSource
 from core.mention import Mention
 from crawlers.charset import decode_page
+from crawlers.confine import Scope
 from crawlers.spiders.cascade import extract_page
 from crawlers.spiders.extract import PageContext, PageResult, page_links
-from crawlers.spiders.middlewares import RedirectRefused, host_allowed
+from crawlers.spiders.middlewares import RedirectRefused
 from crawlers.spiders.profiles import PRESETS, Profile, build_profile
 from crawlers.summary import SourceSummary
 
@@ -56,6 +62,10 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = source.allowed_domains or sorted(
             {urlsplit(str(url)).hostname or "" for url in source.start_urls}
         )
+        # Own origins, plus allowed_domains on the same ports: a port elsewhere on the host is off-site.
+        self.scope = Scope(
+            source.name, [str(url) for url in source.start_urls], source.also_fetch_from, self.allowed_domains
+        )
         self.summary = SourceSummary(source.name, kind)
         self.requested: set[str] = set()
         self.undated = 0
@@ -66,9 +76,10 @@ class SiteSpider(scrapy.Spider):
     def _request(self, url: str, thread_url: str | None) -> scrapy.Request | None:
         if url in self.requested:
             return None
-        if not host_allowed(urlsplit(url).hostname, self.allowed_domains):
+        refused = self.scope.refuse(url)
+        if refused is not None:
             self.summary.skipped += 1
-            logger.debug("%s: off-site link not followed: %s", self.name, url)
+            logger.debug("%s: link not followed: %s: %s", self.name, url, refused)
             return None
         if len(self.requested) >= self.source.max_pages:
             self.summary.skipped += 1
@@ -164,6 +175,10 @@ def describe_failure(failure: Failure, timeout: float, max_size: int) -> str:
     """A few words for a failed request: what a user needs to understand the error line."""
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
+    if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
+        return "connection refused"
+    if failure.check(DNSLookupError):
+        return "host name not found (DNS)"
     if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return f"timed out after {timeout:g}s"
     if failure.check(DownloadCancelledError):
