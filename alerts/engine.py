@@ -17,8 +17,9 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 
 from alerts.episodes import AlertState, Policy, advance
+from alerts.incident import INCIDENT_RULE, plan_incident
 from alerts.mail.queue import FlushReport, MailQueue
-from alerts.notify import Decision, build_notification, history_doc, to_email
+from alerts.notify import Decision, build_incident_notification, build_notification, history_doc, to_email
 from alerts.outgoing import flush_outgoing, mail_queue
 from alerts.queries import AlertQueries
 from alerts.rules import RuleContext, RuleType, build_rule
@@ -29,6 +30,11 @@ from index.client import client_for
 from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
+
+# Rule types whose findings for one brand join that brand's incident (one email thread).
+INCIDENT_TYPES = frozenset(
+    {"negative_spike", "volume_spike", "crisis_keywords", "influential_author", "rating_drop"}
+)
 
 
 def build_rules(config: Config, *, only: str | None = None) -> list[RuleType]:
@@ -130,8 +136,12 @@ class AlertEngine:
             report.recovered = self._requeue_pending()
         decisions, report.errors = evaluate(rules, AlertQueries(self.es, self.names), self.store, now)
         report.decisions = decisions
+        incidents: dict[str, list[Decision]] = {}
         for decision in decisions:
             t = decision.transition
+            if decision.finding.brand is not None and decision.rule.type_name in INCIDENT_TYPES:
+                incidents.setdefault(decision.finding.brand, []).append(decision)
+                continue
             if t.kind is None:
                 if not dry_run and t.state != decision.before:
                     self._save(decision, None, now)  # e.g. forgotten old mention ids
@@ -143,7 +153,49 @@ class AlertEngine:
             if self._save(decision, payload, now):
                 self._dispatch(decision, payload)
                 report.notifications.append(payload)
+        for brand, group in incidents.items():
+            self._incident(brand, group, now, report, dry_run=dry_run)
         return report
+
+    def _incident(
+        self, brand: str, group: list[Decision], now: datetime, report: CheckReport, *, dry_run: bool
+    ) -> None:
+        """One email (or none) for everything the rules decided about ``brand`` in this run."""
+        kinds = [d.transition.kind for d in group if d.transition.kind]
+        if not kinds:
+            for decision in group:
+                if not dry_run and decision.transition.state != decision.before:
+                    self._save(decision, None, now)
+            return
+        before = any(d.rule.episodic and d.before.status == "firing" for d in group)
+        after = any(d.rule.episodic and d.transition.state.status == "firing" for d in group)
+        stored = self.store.load(INCIDENT_RULE, [brand])[brand]
+        plan = plan_incident(stored.state, brand, kinds, before, after, now)
+        payload = None
+        if plan.kind is not None:
+            payload = build_incident_notification(plan, brand, group, self.config, self.es, self.names, now)
+        if dry_run:
+            if payload is not None:
+                report.notifications.append(payload)
+            return
+        changed = [d for d in group if d.transition.kind or d.transition.state != d.before]
+        # The email rides inside every rule state it reports (written atomically with the state),
+        # so a crash before it is queued is recovered on the next run; the queue ignores repeats.
+        saved = [d for d in changed if self._save(d, payload if d.transition.kind else None, now)]
+        if not any(d.transition.kind for d in saved):
+            return  # another run took these transitions: it sends the email
+        stored.meta = {"rule_type": INCIDENT_RULE, "brand": brand}
+        self.store.save(stored, plan.state, pending=None, now=now)
+        if payload is not None:
+            if self.queue is not None:
+                self.queue.put(to_email(payload), payload["recipients"])
+            self.store.record(payload["id"], history_doc(payload))
+            for d in saved:
+                if d.transition.kind:
+                    rule_state = self.store.load(d.rule.name, [d.finding.key])[d.finding.key]
+                    self.store.clear_pending(rule_state, payload["id"])
+            logger.info("incident %s for %s queued: %s", plan.kind, brand, payload["subject"])
+            report.notifications.append(payload)
 
     def _save(self, decision: Decision, payload: dict[str, Any] | None, now: datetime) -> bool:
         stored = self.store.load(decision.rule.name, [decision.finding.key])[decision.finding.key]

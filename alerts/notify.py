@@ -8,7 +8,7 @@ Message-ID however many times a crash makes us rebuild it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from elasticsearch import Elasticsearch
 from alerts import wording
 from alerts.episodes import AlertState, Transition
 from alerts.evidence import Evidence, gather
+from alerts.incident import INCIDENT_RULE, IncidentPlan, section_rank
 from alerts.kibana import discover_url
 from alerts.mail.message import build_message, message_id, stable_id
 from alerts.render import render
@@ -72,12 +73,11 @@ def rows(decision: Decision, tz: ZoneInfo) -> list[tuple[str, str]]:
             )
         )
     if "current" in fig:
-        out.append(("Dans la fenêtre", wording.number(fig["current"])))
-        out.append(("Niveau habituel", wording.number(fig["baseline"])))
+        span = wording.duration(timedelta(minutes=fig["window_minutes"]))
+        out.append((f"Sur les dernières {span}", wording.number(fig["current"])))
+        out.append(("Attendu à ce moment de la semaine", wording.number(fig["expected"])))
         if fig.get("ratio") is not None:
             out.append(("Rapport", f"×{wording.number(fig['ratio'])}"))
-        if fig.get("threshold") is not None:
-            out.append(("Seuil d'alerte", wording.number(fig["threshold"])))
     if fig.get("negative_share") is not None:
         usual = fig.get("usual_negative_share")
         extra = f" (habituellement {wording.percent(usual)})" if usual is not None else ""
@@ -104,15 +104,11 @@ def rows(decision: Decision, tz: ZoneInfo) -> list[tuple[str, str]]:
     return out
 
 
-def build_notification(
-    decision: Decision, config: Config, es: Elasticsearch | None, names: IndexNames, now: datetime
+def section(
+    decision: Decision, config: Config, es: Elasticsearch | None, names: IndexNames
 ) -> dict[str, Any]:
-    """Everything needed to send and record the notification of ``decision``."""
+    """What one rule says in an email: its summary, figures, evidence and reason."""
     rule, finding, kind = decision.rule, decision.finding, decision.transition.kind or "alert"
-    tz = config.tz
-    nid = notification_id(decision)
-    sender = config.notifications.email.sender
-    recipients = list(rule.config.recipients or config.notifications.email.to)
     query = finding.evidence
     if decision.transition.mentions:
         query = {"ids": {"values": sorted(decision.transition.mentions)}}
@@ -128,46 +124,143 @@ def build_notification(
             finding.window_start,
             finding.window_end,
         )
-    headline = _headline(decision)
-    realert = wording.duration(rule.config.realert)
-    context = {
-        "subject": f"[Veille] {headline}",
-        "headline": headline,
+    return {
         "kind": kind,
         "kind_label": KIND_LABELS[kind],
         "color": KIND_COLORS[kind],
         "rule": rule.config,
         "rule_label": rule.label,
-        "brand": finding.brand,
-        "key": finding.key,
         "summary": finding.summary,
-        "rows": rows(decision, tz),
+        "rows": rows(decision, config.tz),
         "evidence": evidence,
         "mentions_title": "Mentions concernées" if decision.transition.mentions else "Principales mentions",
         "kibana_link": kibana,
-        "why": finding.figures.get("why") if kind != "recovery" else None,
+        "why": finding.figures.get("why_fr") if kind != "recovery" else None,
+    }
+
+
+def build_notification(
+    decision: Decision, config: Config, es: Elasticsearch | None, names: IndexNames, now: datetime
+) -> dict[str, Any]:
+    """Everything needed to send and record the notification of ``decision`` alone (a rule
+    without a brand, such as a silent source)."""
+    rule, finding, kind = decision.rule, decision.finding, decision.transition.kind or "alert"
+    nid = notification_id(decision)
+    headline = _headline(decision)
+    realert = wording.duration(rule.config.realert)
+    context = {
+        **section(decision, config, es, names),
+        "subject": f"[Veille] {headline}",
+        "headline": headline,
+        "brand": finding.brand,
+        "key": finding.key,
         "cooldown_note": (
             f"Pas de nouvelle alerte pour cette clé avant {realert}, sauf aggravation."
             if kind != "recovery"
             else "L'épisode est clos."
         ),
     }
+    return _payload(
+        nid, kind, rule.name, rule.type_name, finding.key, finding.brand, now, config,
+        list(rule.config.recipients or config.notifications.email.to), context, "alert",
+        window=(finding.window_start, finding.window_end), summary=finding.summary,
+        figures={k: v for k, v in finding.figures.items() if k not in ("why", "why_fr")},
+        mention_ids=sorted(decision.transition.mentions),
+    )  # fmt: skip
+
+
+INCIDENT_KINDS = {"open": "alert", "update": "escalation", "close": "recovery"}
+
+
+def build_incident_notification(
+    plan: IncidentPlan,
+    brand: str,
+    decisions: list[Decision],
+    config: Config,
+    es: Elasticsearch | None,
+    names: IndexNames,
+    now: datetime,
+) -> dict[str, Any]:
+    """One email for every rule that fired for ``brand`` in this run, in the incident's thread."""
+    assert plan.kind is not None
+    kind = INCIDENT_KINDS[plan.kind]
+    ordered = sorted(decisions, key=lambda d: section_rank(d.rule.type_name))
+    news = [d for d in ordered if d.transition.kind in ("alert", "escalation")]
+    sections = [section(d, config, es, names) for d in (news if plan.kind != "close" else ordered)]
+    if plan.kind == "close":
+        headline = f"{brand} : retour à la normale"
+        summary = "Plus aucune règle ne signale d'anomalie pour cette marque ; l'incident est clos."
+    else:
+        headline = news[0].finding.summary
+        summary = "" if len(news) == 1 else f"{len(news)} signaux pour la même marque, détaillés ci-dessous."
+        if plan.kind == "update":
+            grew = any(d.transition.kind == "escalation" for d in news)
+            headline += " — ça s'aggrave" if grew else " — mise à jour"
+    recipients: list[str] = []
+    for d in ordered:
+        for address in d.rule.config.recipients or config.notifications.email.to:
+            if address not in recipients:
+                recipients.append(address)
+    context = {
+        "subject": f"[Veille] {headline}",
+        "headline": headline,
+        "kind": kind,
+        "kind_label": {"open": "Alerte", "update": "Mise à jour", "close": "Retour à la normale"}[plan.kind],
+        "color": KIND_COLORS[kind],
+        "summary": summary,
+        "sections": sections,
+        "brand": brand,
+        "rule_names": [d.rule.name for d in ordered],
+    }
+    starts = [d.finding.window_start for d in news if d.finding.window_start]
+    payload = _payload(
+        plan.notification_id, kind, INCIDENT_RULE, INCIDENT_RULE, brand, brand, now, config, recipients,
+        context, "incident", window=(min(starts) if starts else None, now),
+        summary=headline, figures={d.rule.name: {k: v for k, v in d.finding.figures.items()
+                                                  if k not in ("why", "why_fr")} for d in news},
+        mention_ids=sorted({m for d in news for m in d.transition.mentions}),
+    )  # fmt: skip
+    if plan.root_message_id:
+        payload["in_reply_to"] = message_id(plan.root_message_id, payload["sender"])
+    return payload
+
+
+def _payload(
+    nid: str,
+    kind: str,
+    rule: str,
+    rule_type: str,
+    key: str,
+    brand: str | None,
+    now: datetime,
+    config: Config,
+    recipients: list[str],
+    context: dict[str, Any],
+    template: str,
+    *,
+    window: tuple[datetime | None, datetime | None],
+    summary: str,
+    figures: dict[str, Any],
+    mention_ids: list[str],
+) -> dict[str, Any]:
+    sender = config.notifications.email.sender
+    tz = config.tz
     return {
         "id": nid,
         "kind": kind,
-        "rule": rule.name,
-        "rule_type": rule.type_name,
-        "key": finding.key,
-        "brand": finding.brand,
+        "rule": rule,
+        "rule_type": rule_type,
+        "key": key,
+        "brand": brand,
         "at": now.isoformat(),
-        "window_start": finding.window_start.isoformat() if finding.window_start else None,
-        "window_end": finding.window_end.isoformat() if finding.window_end else None,
-        "summary": finding.summary,
-        "figures": {k: v for k, v in finding.figures.items() if k != "why"},
-        "mention_ids": sorted(decision.transition.mentions),
+        "window_start": window[0].isoformat() if window[0] else None,
+        "window_end": window[1].isoformat() if window[1] else None,
+        "summary": summary,
+        "figures": figures,
+        "mention_ids": mention_ids,
         "subject": context["subject"],
-        "text": render("alert.txt.j2", tz, **context),
-        "html": render("alert.html.j2", tz, **context),
+        "text": render(f"{template}.txt.j2", tz, **context),
+        "html": render(f"{template}.html.j2", tz, **context),
         "recipients": recipients,
         "sender": sender,
         "message_id": message_id(nid, sender),
@@ -188,6 +281,12 @@ def to_email(payload: dict[str, Any]) -> Any:
             "X-Veille-Rule": payload["rule"],
             "X-Veille-Kind": payload["kind"],
             "X-Veille-Key": payload["key"],
+            # An incident's updates and close reply to its first email: one thread in the mailbox.
+            **(
+                {"In-Reply-To": payload["in_reply_to"], "References": payload["in_reply_to"]}
+                if payload.get("in_reply_to")
+                else {}
+            ),
         },
     )
 

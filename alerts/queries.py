@@ -8,21 +8,27 @@ Every query is bounded by ``now`` (so a replay sees only the past) and answered 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
 
+from alerts.series import Series
 from index.client import translate_errors
 from index.names import IndexNames
-from index.queries import sentiment_clause, unique_count, unique_story_aggs
+from index.queries import sentiment_clause, unique_story_aggs
 
 logger = logging.getLogger(__name__)
 
 Windows = Mapping[str, tuple[datetime, datetime]]
 # Event rules list at most this many matching mentions per brand and check (newest first).
 MAX_EVENT_HITS = 100  # the default index.max_inner_result_window
+# Brands per binned-counts search: 4 weeks hourly + 12 h of 5 minutes, twice, stays far below
+# the search.max_buckets default (65,536).
+BRANDS_PER_SEARCH = 10
+# Stories listed per brand when a story counts once in a span (12 h): far above a real brand's.
+MAX_STORIES = 10_000
 
 
 def iso(when: datetime) -> str:
@@ -62,50 +68,61 @@ class AlertQueries:
                 return {}
             raise
 
-    def window_counts(
-        self, brands: Sequence[str], windows: Windows, *, negative: bool
-    ) -> dict[str, dict[str, dict[str, int | None]]]:
-        """Per brand: ``{"all": {window: count}, "neg": {...}}`` (``neg`` only when ``negative``).
-
-        A window that starts before the brand's first indexed mention is ``None``: no data is not
-        zero, and a baseline of zeros would make a new install fire.
-        """
-        start = min(s for s, _ in windows.values())
-        end = max(e for _, e in windows.values())
-        ranges = [{"key": key, "from": iso(s), "to": iso(e)} for key, (s, e) in windows.items()]
-        by_window = {"date_range": {"field": "published_at", "ranges": ranges, "keyed": True}}
-        aggs: dict[str, Any] = {}
-        for i, brand in enumerate(brands):
-            sub: dict[str, Any] = {"windows": {**by_window, "aggs": unique_story_aggs()}}
-            if negative:
-                sub["neg"] = {
-                    "filter": negative_clause(brand),
-                    "aggs": {"windows": {**by_window, "aggs": unique_story_aggs()}},
-                }
-            aggs[f"b{i}"] = {"filter": {"term": {"brands": brand}}, "aggs": sub}
-            aggs[f"first{i}"] = {
-                "global": {},
-                "aggs": {
-                    "brand": {
-                        "filter": {"term": {"brands": brand}},
-                        "aggs": {"first": {"min": {"field": "published_at"}}},
-                    }
-                },
-            }
-        response = self.search(
-            size=0,
-            query={"bool": {"filter": [{"terms": {"brands": list(brands)}}, published_between(start, end)]}},
-            aggs=aggs,
-        )
-        result = response.get("aggregations", {})
-        out: dict[str, dict[str, dict[str, int | None]]] = {}
-        for i, brand in enumerate(brands):
-            first_value = result.get(f"first{i}", {}).get("brand", {}).get("first", {}).get("value_as_string")
-            first = parse_time(first_value) if first_value else None
-            node = result.get(f"b{i}", {})
-            out[brand] = {"all": _window_values(node.get("windows"), windows, first)}
-            if negative:
-                out[brand]["neg"] = _window_values(node.get("neg", {}).get("windows"), windows, first)
+    def binned_counts(
+        self,
+        brands: Sequence[str],
+        spans: Mapping[str, tuple[datetime, datetime, timedelta]],
+        *,
+        negative: bool,
+        once: Collection[str] = (),
+    ) -> dict[str, dict[str, Series]]:
+        """Per brand and span name: counts per bin of ``step`` from ``start`` to ``end``, negative
+        ones with the totals beside them when ``negative``. A story (near-duplicates) counts once
+        per bin, or once in the whole span for the spans named in ``once`` (in the bin of its first
+        mention there). Bins that start before the brand's first mention are ``None``; mentions
+        without ``published_at`` fall in no bin."""
+        out: dict[str, dict[str, Series]] = {brand: {} for brand in brands}
+        for chunk_start in range(0, len(brands), BRANDS_PER_SEARCH):
+            chunk = list(brands[chunk_start : chunk_start + BRANDS_PER_SEARCH])
+            aggs: dict[str, Any] = {}
+            for i, brand in enumerate(chunk):
+                sub: dict[str, Any] = {}
+                for name, (start, end, step) in spans.items():
+                    histogram = (
+                        _first_mentions(start, end, step) if name in once else _histogram(start, end, step)
+                    )
+                    sub[f"all_{name}"] = {"filter": published_between(start, end), "aggs": {"h": histogram}}
+                    if negative:
+                        sub[f"neg_{name}"] = {
+                            "filter": {
+                                "bool": {"filter": [published_between(start, end), negative_clause(brand)]}
+                            },
+                            "aggs": {"h": histogram},
+                        }
+                aggs[f"b{i}"] = {"filter": {"term": {"brands": brand}}, "aggs": sub}
+                aggs[f"first{i}"] = {
+                    "global": {},
+                    "aggs": {"brand": {"filter": {"term": {"brands": brand}},
+                                       "aggs": {"first": {"min": {"field": "published_at"}}}}},
+                }  # fmt: skip
+            lo = min(s for s, _, _ in spans.values())
+            hi = max(e for _, e, _ in spans.values())
+            response = self.search(
+                size=0,
+                query={"bool": {"filter": [{"terms": {"brands": chunk}}, published_between(lo, hi)]}},
+                aggs=aggs,
+            )
+            result = response.get("aggregations", {})
+            for i, brand in enumerate(chunk):
+                node = result.get(f"first{i}", {}).get("brand", {}).get("first", {})
+                first = parse_time(node["value_as_string"]) if node.get("value_as_string") else None
+                for name, (start, end, step) in spans.items():
+                    all_values = _bins(result.get(f"b{i}", {}).get(f"all_{name}"), start, end, step, first)
+                    if negative:
+                        neg = _bins(result.get(f"b{i}", {}).get(f"neg_{name}"), start, end, step, first)
+                        out[brand][name] = Series(start, step, neg, all_values)
+                    else:
+                        out[brand][name] = Series(start, step, all_values)
         return out
 
     def rating_averages(
@@ -202,15 +219,58 @@ class AlertQueries:
         return seen
 
 
-def _window_values(
-    node: dict[str, Any] | None, windows: Windows, first: datetime | None
-) -> dict[str, int | None]:
-    buckets = (node or {}).get("buckets", {})
-    values: dict[str, int | None] = {}
-    for key, (start, _end) in windows.items():
-        if key != "cur" and (first is None or start < first):
-            values[key] = None
-            continue
-        bucket = buckets.get(key, {})
-        values[key] = unique_count(bucket) if bucket else 0
+def _histogram(start: datetime, end: datetime, step: timedelta, *, stories: bool = True) -> dict[str, Any]:
+    seconds = int(step.total_seconds())
+    offset = int(start.timestamp()) % seconds  # bins start at ``start``, not at the epoch's grid
+    return {
+        "date_histogram": {
+            "field": "published_at",
+            "fixed_interval": f"{seconds}s",
+            "offset": f"{offset}s",
+            "min_doc_count": 0,
+            "hard_bounds": {"min": iso(start), "max": iso(end)},
+        },
+        **({"aggs": unique_story_aggs()} if stories else {}),
+    }
+
+
+def _first_mentions(start: datetime, end: datetime, step: timedelta) -> dict[str, Any]:
+    """Mentions without a story per bin, and each story's first mention in the span."""
+    return {
+        "filter": {"match_all": {}},
+        "aggs": {
+            "h": {"filter": {"bool": {"must_not": {"exists": {"field": "story_id"}}}},
+                  "aggs": {"h": _histogram(start, end, step, stories=False)}},
+            "stories": {"terms": {"field": "story_id", "size": MAX_STORIES},
+                        "aggs": {"first": {"min": {"field": "published_at"}}}},
+        },
+    }  # fmt: skip
+
+
+def _bins(
+    node: dict[str, Any] | None, start: datetime, end: datetime, step: timedelta, first: datetime | None
+) -> list[int | None]:
+    n = int((end - start) / step)
+    values: list[int | None] = [0] * n
+    histogram = (node or {}).get("h", {})
+    if "stories" in histogram:  # counted once in the span: a story in the bin of its first mention
+        for bucket in histogram["stories"].get("buckets", []):
+            first_ms = bucket.get("first", {}).get("value")
+            index = int((first_ms / 1000 - start.timestamp()) // step.total_seconds()) if first_ms else -1
+            if 0 <= index < n:
+                values[index] = (values[index] or 0) + 1
+        for bucket in histogram.get("h", {}).get("h", {}).get("buckets", []):  # mentions without a story
+            index = int((bucket["key"] / 1000 - start.timestamp()) // step.total_seconds())
+            if 0 <= index < n:
+                values[index] = (values[index] or 0) + int(bucket.get("doc_count", 0))
+    else:
+        for bucket in histogram.get("buckets", []):
+            index = int((bucket["key"] / 1000 - start.timestamp()) // step.total_seconds())
+            if 0 <= index < n:
+                values[index] = int(bucket.get("stories", {}).get("value", 0)) + int(
+                    bucket.get("no_story", {}).get("doc_count", 0)
+                )
+    for index in range(n):
+        if first is None or start + index * step < first:
+            values[index] = None  # before the brand's first mention: no data, not zero
     return values

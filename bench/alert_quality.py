@@ -1,14 +1,21 @@
 """Alert quality: Veille's ``negative_spike`` against an ElastAlert-style spike rule, same streams.
 
-Generates mention streams (daily and weekly seasonality, over-dispersed noise, quiet to busy
-brands), injects bursts of negative mentions of several sizes, and replays both rules every
-check interval. Veille's side runs the engine's own code: ``spike_windows`` ->
-``series_from_counts`` -> ``decide_spike`` -> ``episodes.advance`` with the shipped rule defaults
-(the engine feeds the same functions with ES aggregation results). The baseline compares the
-current window with the previous one (``spike_height``, ``threshold_cur``), as ElastAlert 2's
-SpikeRule does in count mode.
+Streams of mentions as users meet them: brands from 2 to 2,000 mentions a day; daily and weekly
+seasonality with day-to-day and hour-to-hour volatility and a slow trend; non-negative news spikes
+(a news day lifts every mention, not the negative share); bursts of +2 to +20 negative mentions an
+hour lasting 30 minutes to 12 hours, sudden or gradual, the first from the first day on. The first
+week is scored like any other (an install starts with no history). Both rules are checked every
+5 minutes. Veille's side runs the engine's own code (``NegativeSpike.judge`` on
+``detector.learn`` / ``detector.scan`` -> ``episodes.advance``) on in-memory counts; the engine
+feeds the same functions with ES aggregations. The baseline is ElastAlert 2's SpikeRule in count
+mode (current window vs the previous one, ``spike_height`` 3, ``threshold_cur`` 5), for 1 h and
+2 h timeframes.
 
-    .venv/bin/python bench/alert_quality.py [--brands 24] [--weeks 8] [--seed 7]
+A burst is "found" by an alert between its start and one hour after its end; its delay is from
+its start. Every other alert is false, news spikes included. "Recall >= 3x" counts bursts whose
+mentions (usual + added) were at least three times the usual count over the burst.
+
+    .venv/bin/python bench/alert_quality.py [--brands 30] [--weeks 8] [--seed 7]
 """
 
 from __future__ import annotations
@@ -19,60 +26,56 @@ import random
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from alerts.episodes import AlertState, Policy, advance
-from alerts.rules.base import Finding
-from alerts.rules.spike import spike_params
-from alerts.rules.spike_logic import decide_spike, series_from_counts, spike_windows
+from alerts.engine import policy_for
+from alerts.episodes import AlertState, advance
+from alerts.rules import RuleContext, build_rule
+from alerts.rules.detector import HISTORY, HOUR, STEP, learn
+from alerts.rules.spike import SCANNED
+from alerts.series import Series
 from core.config.alerts import NegativeSpikeRule
 
-BIN = timedelta(minutes=5)
-CHECK = timedelta(minutes=15)
+TZ = ZoneInfo("Europe/Paris")
 T0 = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
-WARMUP = timedelta(days=15)  # both rules only judge once two weeks of history exist
-BURST_FACTORS = (2, 3, 5, 10)
-# A rise of fewer negative mentions than this per hour is not a bad buzz (and below min_count).
-MIN_EXTRA_PER_HOUR = 6
-
-# (label, mean mentions per hour, negative share range)
-PROFILES = (
-    ("quiet", 1.5, (0.08, 0.2)),
-    ("small", 6.0, (0.08, 0.2)),
-    ("busy", 30.0, (0.08, 0.2)),
-    ("very busy", 120.0, (0.08, 0.2)),
-)
+BINS_PER_HOUR = 12
+SIZES = (("2-20/day", 2, 20), ("20-200/day", 20, 200), (">200/day", 200, 2000))
+MATCH_AFTER = 12  # bins (1 h) after a burst's end where an alert still counts as finding it
 
 
 @dataclass
 class Burst:
-    start: int  # bin index
+    start: int
     end: int
-    factor: int
-    effective: float = 0.0  # (expected usual + mentions added) / expected usual, over the burst
+    per_hour: float
+    gradual: bool
+    added: int = 0
+    usual: float = 0.0
+
+    @property
+    def factor(self) -> float:
+        return (self.usual + self.added) / max(self.usual, 1e-9)
 
 
 @dataclass
 class Stream:
-    label: str
+    size: str
+    per_day: float
     neg: list[int]
     total: list[int]
-    bursts: list[Burst]
+    bursts: list[Burst] = field(default_factory=list)
+    news: list[tuple[int, int]] = field(default_factory=list)
 
 
-def daily(hour: float) -> float:
-    # Quiet at night, busy at lunch and in the evening: ratio ~6 between 4h and 20h.
-    return (
-        0.25 + 0.75 * (1 + math.sin((hour - 10) / 24 * 2 * math.pi)) + 0.3 * math.exp(-((hour - 13) ** 2) / 2)
-    )
-
-
-def weekly(day: int) -> float:
-    return 0.7 if day >= 5 else 1.0
+def daily(hour: float, evening: float) -> float:
+    """Low at night, a lunch bump and an evening peak (its height differs from brand to brand)."""
+    base = 0.2 + 0.8 * math.exp(-((hour - 12.5) ** 2) / 18) + evening * math.exp(-((hour - 20.5) ** 2) / 6)
+    return base
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -87,196 +90,206 @@ def poisson(rng: random.Random, lam: float) -> int:
     return k
 
 
-def generate(
-    rng: random.Random, label: str, per_hour: float, share_range: tuple[float, float], weeks: int
-) -> Stream:
-    bins = int(timedelta(weeks=weeks) / BIN)
-    per_bin = per_hour * BIN / timedelta(hours=1)
-    share = rng.uniform(*share_range)
-    neg, total = [0] * bins, [0] * bins
-    expected_neg = [0.0] * bins
-    noise = 1.0
+def generate(rng: random.Random, size: str, per_day: float, weeks: int) -> Stream:
+    bins = weeks * 7 * 24 * BINS_PER_HOUR
+    share = rng.uniform(0.1, 0.25)
+    evening = rng.uniform(0.3, 1.2)
+    weekend = rng.uniform(0.55, 1.15)
+    growth = rng.uniform(-0.3, 0.4)  # over the whole period
+    shape_mean = statistics.fmean(daily(h + 0.5, evening) for h in range(24))
+    neg, total, expected_neg = [0] * bins, [0] * bins, [0.0] * bins
+    day_noise = hour_noise = 1.0
     for i in range(bins):
-        when = T0 + i * BIN
-        if i % 12 == 0:  # hourly over-dispersion: news days, threads that take off (CV ~0.3)
-            noise = rng.gammavariate(10, 0.1)
-        lam = per_bin * daily(when.hour + when.minute / 60) * weekly(when.weekday()) * noise
-        n = poisson(rng, lam)
+        when = (T0 + i * STEP).astimezone(TZ)
+        if i % (24 * BINS_PER_HOUR) == 0:
+            day_noise = rng.gammavariate(1 / 0.15**2, 0.15**2)
+        if i % BINS_PER_HOUR == 0:
+            hour_noise = rng.gammavariate(1 / 0.3**2, 0.3**2)
+        level = per_day / 24 / BINS_PER_HOUR * (1 + growth * i / bins)
+        shape = daily(when.hour + when.minute / 60, evening) / shape_mean
+        lam = level * shape * (weekend if when.weekday() >= 5 else 1.0)
+        n = poisson(rng, lam * day_noise * hour_noise)
         k = sum(1 for _ in range(n) if rng.random() < share)
-        neg[i], total[i] = k, n
-        expected_neg[i] = lam * share
-    bursts = inject(rng, neg, total, expected_neg)
-    return Stream(label, neg, total, bursts)
+        neg[i], total[i], expected_neg[i] = k, n, lam * share
+    stream = Stream(size, per_day, neg, total)
+    add_news(rng, stream, per_day, share)
+    add_bursts(rng, stream, expected_neg)
+    return stream
 
 
-def inject(rng: random.Random, neg: list[int], total: list[int], expected: list[float]) -> list[Burst]:
-    bursts: list[Burst] = []
-    i = int(WARMUP / BIN) + rng.randrange(int(timedelta(days=2) / BIN))
+def add_news(rng: random.Random, stream: Stream, per_day: float, share: float) -> None:
+    """Non-negative news spikes: 3 to 10 times the hourly volume for 1 to 6 h, fewer negatives."""
+    i = rng.randrange(0, 10 * 24 * BINS_PER_HOUR)
+    while i < len(stream.total):
+        length = rng.randrange(1, 7) * BINS_PER_HOUR
+        extra = per_day / 24 * rng.uniform(3, 10) / BINS_PER_HOUR + rng.uniform(0.5, 2) / BINS_PER_HOUR
+        for j in range(i, min(i + length, len(stream.total))):
+            n = poisson(rng, extra)
+            stream.total[j] += n
+            stream.neg[j] += sum(1 for _ in range(n) if rng.random() < share * 0.5)
+        stream.news.append((i, i + length))
+        i += length + rng.randrange(7 * 24 * BINS_PER_HOUR, 14 * 24 * BINS_PER_HOUR)
+
+
+def add_bursts(rng: random.Random, stream: Stream, expected: list[float]) -> None:
+    """+2..+20 negatives an hour (log-uniform), 30 min..12 h (log-uniform), sudden or gradual."""
+    i = rng.randrange(2 * BINS_PER_HOUR, 2 * 24 * BINS_PER_HOUR)
     while True:
-        length = rng.randrange(24, 49)  # 2 to 4 hours
-        if i + length + 288 >= len(neg):
-            return bursts
-        factor = rng.choice(BURST_FACTORS)
-        usual = sum(expected[i : i + length])
-        extra_rate = max((factor - 1) * usual / length, MIN_EXTRA_PER_HOUR / 12)
-        added = 0
+        length = round(math.exp(rng.uniform(math.log(6), math.log(144))))
+        if i + length + 24 * BINS_PER_HOUR >= len(stream.neg):
+            return
+        burst = Burst(i, i + length, math.exp(rng.uniform(math.log(2), math.log(20))), rng.random() < 0.5)
         for j in range(i, i + length):
-            extra = poisson(rng, extra_rate)
-            neg[j] += extra
-            total[j] += extra
-            added += extra
-        # Sized by what was actually added: a burst that by chance yielded few mentions is small.
-        bursts.append(Burst(i, i + length, factor, (usual + added) / max(usual, 1e-9)))
-        i += length + rng.randrange(int(timedelta(days=3) / BIN), int(timedelta(days=6) / BIN))
+            # Gradual: rises linearly from nothing to twice the mean rate (same total).
+            rate = burst.per_hour / BINS_PER_HOUR * ((2 * (j - i) + 1) / length if burst.gradual else 1.0)
+            extra = poisson(rng, rate)
+            stream.neg[j] += extra
+            stream.total[j] += extra
+            burst.added += extra
+            burst.usual += expected[j]
+        stream.bursts.append(burst)
+        i += length + rng.randrange(2 * 24 * BINS_PER_HOUR, 5 * 24 * BINS_PER_HOUR)
 
 
-class Prefix:
-    def __init__(self, values: list[int]) -> None:
-        self.sums = [0]
-        for v in values:
-            self.sums.append(self.sums[-1] + v)
-
-    def between(self, start: datetime, end: datetime) -> int | None:
-        a, b = int((start - T0) / BIN), int((end - T0) / BIN)
-        if a < 0:
-            return None  # before the first mention: no data, as the ES query reports it
-        return self.sums[min(b, len(self.sums) - 1)] - self.sums[min(a, len(self.sums) - 1)]
+def hourly(values: list[int], start: int, end: int) -> list[int | None]:
+    """Hourly sums of bins [start, end); hours before the stream began are unknown."""
+    out: list[int | None] = []
+    for h in range(start, end, BINS_PER_HOUR):
+        out.append(None if h < 0 else sum(values[h : h + BINS_PER_HOUR]))
+    return out
 
 
-def veille_alerts(stream: Stream) -> list[int]:
-    rule = NegativeSpikeRule(name="bench", type="negative_spike")
-    params = spike_params(rule)
-    policy = Policy(episodic=True, realert=rule.realert, escalate_ratio=rule.escalate_ratio)
-    neg, total = Prefix(stream.neg), Prefix(stream.total)
+def veille_alerts(stream: Stream, budget: float | None = None) -> list[int]:
+    options = {} if budget is None else {"false_alarms_per_month": budget}
+    config = NegativeSpikeRule(name="bench", type="negative_spike", **options)
+    rule = build_rule(config, RuleContext(("brand",), (), TZ))
+    policy = policy_for(rule)
     state = AlertState(rule="bench", key="brand")
-    fired = []
-    now = T0 + WARMUP
-    end = T0 + len(stream.neg) * BIN
-    while now <= end:
-        windows = spike_windows(now, params)
-        counts = {key: neg.between(s, e) for key, (s, e) in windows.items()}
-        totals = {key: total.between(s, e) for key, (s, e) in windows.items()}
-        verdict = decide_spike(series_from_counts(counts, totals, params), params)
-        finding = Finding(
-            key="brand", brand="brand", status=verdict.status, summary="", severity=verdict.current
-        )
+    scanned = int(SCANNED / STEP)
+    fired: list[int] = []
+    profile, profile_end = None, None
+    neg_hours = [sum(stream.neg[h : h + BINS_PER_HOUR]) for h in range(0, len(stream.neg), BINS_PER_HOUR)]
+    tot_hours = [sum(stream.total[h : h + BINS_PER_HOUR]) for h in range(0, len(stream.total), BINS_PER_HOUR)]
+    for i in range(1, len(stream.neg) + 1):  # a check at the end of every 5-minute bin
+        now = T0 + i * STEP
+        history_end = (now - SCANNED).replace(minute=0, second=0, microsecond=0)
+        if history_end != profile_end:  # the profile only changes when its last hour does
+            profile_end = history_end
+            end_h = int((history_end - T0) / HOUR)
+            start_h = end_h - int(HISTORY / HOUR)
+            values = [None if h < 0 else neg_hours[h] for h in range(start_h, end_h)]
+            totals = [None if h < 0 else tot_hours[h] for h in range(start_h, end_h)]
+            profile = learn(Series(T0 + start_h * HOUR, HOUR, values, totals), TZ)
+        lo = i - scanned
+        recent_neg = [None] * max(0, -lo) + stream.neg[max(lo, 0) : i]
+        recent_tot = [None] * max(0, -lo) + stream.total[max(lo, 0) : i]
+        recent = Series(now - SCANNED, STEP, recent_neg, recent_tot)
+        finding = rule.judge("brand", profile, recent)  # type: ignore[attr-defined]
         transition = advance(state, finding, now, policy)
         state = transition.state
         if transition.kind == "alert":
-            fired.append(int((now - T0) / BIN))
-        now += CHECK
+            fired.append(i)
     return fired
 
 
 def elastalert_alerts(
-    stream: Stream, spike_height: float, threshold_cur: int, realert: timedelta
+    stream: Stream, timeframe: int, height: float = 3.0, threshold_cur: int = 5
 ) -> list[int]:
-    """SpikeRule in count mode: current window vs the one before; after a match, windows are cleared
-    (no check for two timeframes) and realert silences the rule."""
-    neg = Prefix(stream.neg)
-    window = timedelta(hours=1)
+    """SpikeRule in count mode: current window vs the one before; after a match the windows are
+    cleared (nothing for two timeframes) and realert (2 h, as ours) silences the rule."""
+    prefix = [0]
+    for v in stream.neg:
+        prefix.append(prefix[-1] + v)
     fired: list[int] = []
-    skip_until = T0
-    now = T0 + WARMUP
-    end = T0 + len(stream.neg) * BIN
-    while now <= end:
-        if now >= skip_until:
-            cur = neg.between(now - window, now) or 0
-            ref = neg.between(now - 2 * window, now - window) or 0
-            if cur >= threshold_cur and cur >= ref * spike_height:
-                fired.append(int((now - T0) / BIN))
-                skip_until = now + max(2 * window, realert)
-        now += CHECK
+    skip_until = 0
+    for i in range(2 * timeframe, len(stream.neg) + 1):
+        if i < skip_until:
+            continue
+        cur = prefix[i] - prefix[i - timeframe]
+        ref = prefix[i - timeframe] - prefix[i - 2 * timeframe]
+        if cur >= threshold_cur and cur >= ref * height:
+            fired.append(i)
+            skip_until = i + max(2 * timeframe, 24)
     return fired
 
 
 @dataclass
 class Score:
-    detected: dict[str, list[int]]  # size class -> [detected flags]
-    delays: list[float]
+    size: str
+    found: list[tuple[Burst, float | None]]  # burst, delay in minutes (None = missed)
     false_alerts: int
     months: float
 
 
 def score(stream: Stream, fired: list[int]) -> Score:
-    window_bins = 12
-    detected: dict[str, list[int]] = {}
-    delays = []
-    matched = set()
+    matched: set[int] = set()
+    found = []
     for burst in stream.bursts:
-        hits = [t for t in fired if burst.start <= t <= burst.end + window_bins]
+        hits = [t for t in fired if burst.start < t <= burst.end + MATCH_AFTER]
         matched.update(hits)
-        detected.setdefault(size_class(burst.effective), []).append(1 if hits else 0)
-        if hits:
-            delays.append((hits[0] - burst.start) * BIN.total_seconds() / 60)
-    false_alerts = sum(1 for t in fired if t not in matched)
-    months = (len(stream.neg) * BIN - WARMUP) / timedelta(days=30)
-    return Score(detected, delays, false_alerts, months)
-
-
-def size_class(effective: float) -> str:
-    if effective < 3:
-        return "<3x"
-    if effective < 5:
-        return "3-5x"
-    if effective < 10:
-        return "5-10x"
-    return ">=10x"
+        found.append((burst, (hits[0] - burst.start) * 5.0 if hits else None))
+    months = len(stream.neg) * STEP / timedelta(days=30)
+    return Score(stream.size, found, sum(1 for t in fired if t not in matched), months)
 
 
 def summarize(name: str, scores: list[Score]) -> dict[str, float]:
-    classes = ("<3x", "3-5x", "5-10x", ">=10x")
-    merged = {c: [f for s in scores for f in s.detected.get(c, [])] for c in classes}
-    big = [f for c in classes[1:] for f in merged[c]]
+    big = [d for s in scores for b, d in s.found if b.factor >= 3]
+    recall = sum(d is not None for d in big) / len(big) if big else float("nan")
+    small = [d for s in scores for b, d in s.found if b.factor < 3]
     months = sum(s.months for s in scores)
-    false_rate = sum(s.false_alerts for s in scores) / months
-    delays = sorted(d for s in scores for d in s.delays)
-    recall_big = sum(big) / len(big) if big else float("nan")
-    parts = "  ".join(f"{c}: {sum(v)}/{len(v)}" for c, v in merged.items())
+    false_rate = sum(s.false_alerts for s in scores) / months if months else float("nan")
+    delays = sorted(d for d in big if d is not None)
     median = statistics.median(delays) if delays else float("nan")
     p90 = delays[int(0.9 * (len(delays) - 1))] if delays else float("nan")
+    found_small = sum(d is not None for d in small)
+    # The same, left to bursts that added at least 5 mentions: 1 to 4 negative posts are no
+    # different from ordinary complaints (the crisis-words and author rules are for those).
+    sizable = [d for s in scores for b, d in s.found if b.factor >= 3 and b.added >= 5]
     print(
-        f"{name:<34} recall(>=3x) {recall_big:5.3f}  false alerts/brand-month {false_rate:5.2f}  "
-        f"delay median {median:4.0f} min, p90 {p90:4.0f} min   [{parts}]"
+        f"{name:<32} recall(>=3x) {recall:5.3f} ({sum(d is not None for d in big)}/{len(big)})  "
+        f"false/brand-month {false_rate:5.2f}  delay median {median:4.0f} min, p90 {p90:4.0f} min  "
+        f"[>=3x and >=5 added: {sum(d is not None for d in sizable)}/{len(sizable)}; "
+        f"<3x: {found_small}/{len(small)}]"
     )
-    return {"recall": recall_big, "false": false_rate}
+    return {"recall": recall, "false": false_rate, "median": median}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--brands", type=int, default=24, help="simulated brands (spread over 4 profiles)")
-    parser.add_argument("--weeks", type=int, default=8, help="weeks of history per brand")
+    parser.add_argument("--brands", type=int, default=30, help="simulated brands, spread over the sizes")
+    parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--budget", type=float, help="false_alarms_per_month (default: the shipped one)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     started = time.perf_counter()
     streams = []
     for n in range(args.brands):
-        label, per_hour, shares = PROFILES[n % len(PROFILES)]
-        streams.append(generate(rng, label, per_hour * rng.uniform(0.7, 1.4), shares, args.weeks))
-    rule = NegativeSpikeRule(name="bench", type="negative_spike")
-    bursts = sum(len(s.bursts) for s in streams)
+        size, low, high = SIZES[n % len(SIZES)]
+        streams.append(generate(rng, size, math.exp(rng.uniform(math.log(low), math.log(high))), args.weeks))
+    bursts = [b for s in streams for b in s.bursts]
     print(
-        f"{len(streams)} brands x {args.weeks} weeks ({', '.join(p[0] for p in PROFILES)}), "
-        f"{bursts} bursts of "
-        f"negative mentions (x{'/'.join(map(str, BURST_FACTORS))} the usual rate, 2-4 h, "
-        f">= {MIN_EXTRA_PER_HOUR} extra/h); checks every {int(CHECK.total_seconds() // 60)} min, "
-        f"window 1 h, cool-down {rule.realert}"
+        f"{len(streams)} brands x {args.weeks} weeks (2 to 2,000 mentions/day), {len(bursts)} bursts "
+        f"({sum(b.factor >= 3 for b in bursts)} of >= 3x), {sum(len(s.news) for s in streams)} news "
+        f"spikes; checks every 5 min from the first mention (first week counted)"
     )
-    veille = [score(s, veille_alerts(s)) for s in streams]
-    elast = [score(s, elastalert_alerts(s, 3.0, rule.min_count, rule.realert)) for s in streams]
-    elast2 = [score(s, elastalert_alerts(s, 2.0, rule.min_count, rule.realert)) for s in streams]
+    veille = [score(s, veille_alerts(s, args.budget)) for s in streams]
+    elast1 = [score(s, elastalert_alerts(s, 12)) for s in streams]
+    elast2 = [score(s, elastalert_alerts(s, 24)) for s in streams]
     ours = summarize("veille negative_spike (defaults)", veille)
-    base = summarize("elastalert spike h=3 cur>=5", elast)
-    summarize("elastalert spike h=2 cur>=5", elast2)
-    for label in dict.fromkeys(p[0] for p in PROFILES):
-        picked = [sc for sc, st in zip(veille, streams, strict=True) if st.label == label]
-        summarize(f"  veille, {label} brands", picked)
-    target = ours["recall"] >= 0.95 and ours["false"] <= 1.0
-    ahead = ours["recall"] >= base["recall"] and ours["false"] <= base["false"]
+    base1 = summarize("elastalert spike 1 h (x3, cur>=5)", elast1)
+    base2 = summarize("elastalert spike 2 h (x3, cur>=5)", elast2)
+    by_size = {}
+    for size, _, _ in SIZES:
+        by_size[size] = summarize(f"  veille, {size}", [s for s in veille if s.size == size])
+        summarize(f"  elastalert 1 h, {size}", [s for s in elast1 if s.size == size])
+    big = by_size[">200/day"]
+    target = ours["recall"] >= 0.95 and ours["false"] <= 1.0 and ours["median"] <= 60 and big["median"] <= 20
+    ahead = all(ours["recall"] > b["recall"] and ours["false"] < b["false"] for b in (base1, base2))
     print(
-        f"target recall>=0.95 and <=1 false alert/brand-month: {'met' if target else 'NOT met'}; "
-        f"ahead of the baseline on both: {'yes' if ahead else 'no'}  ({time.perf_counter() - started:.1f}s)"
+        f"target (recall>=0.95, <=1 false/brand-month, median delay <=60 min, <=20 min above "
+        f"200/day): {'met' if target else 'NOT met'}; ahead of both baselines on recall and false "
+        f"alerts: {'yes' if ahead else 'no'}  ({time.perf_counter() - started:.0f} s)"
     )
     return 0
 

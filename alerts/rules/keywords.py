@@ -10,6 +10,7 @@ A match says: "Cafés Lantier : 3 nouvelles mentions avec « rappel produit », 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -97,8 +98,14 @@ class CrisisKeywords(MatchingMentionsRule):
     label = "mots de crise"
     config: CrisisKeywordsRule
 
-    def clause(self, brand: str) -> dict[str, Any]:
+    @functools.cached_property
+    def _clause(self) -> dict[str, Any]:
         return keywords_clause(self.config.keywords)
+
+    def clause(self, brand: str) -> dict[str, Any]:
+        # Built once per rule: the patterns of every spelling are long to write out, and a replay
+        # asks for them at every step.
+        return self._clause
 
     def summary(self, brand: str, count: int) -> str:
         quoted = ", ".join(f"« {k} »" for k in self.config.keywords[:6])

@@ -1,41 +1,45 @@
-"""``negative_spike`` and ``volume_spike``: more mentions in the current window than the baseline.
+"""``negative_spike`` and ``volume_spike``: more mentions than expected, judged by ``detector``.
 
-Options (``SpikeRuleConfig``): ``window``, ``baseline_windows``, ``baseline_weeks``, ``min_count``,
-``min_baseline``, ``ratio``, ``escalate_ratio``; ``negative_spike`` adds ``min_negative_share``.
-Inputs: per brand, counts of the windows laid out by ``spike_windows`` (one ES search with
-``date_range`` buckets; a story counts once). A match says: "Velora : 42 mentions négatives en
-1 h contre 6 habituellement (×7) ; 61 % des mentions sont négatives".
+Options (``SpikeRuleConfig``): ``false_alarms_per_month`` (the budget the thresholds derive from),
+``min_count``, ``min_ratio``, ``escalate_ratio``, ``realert``. Inputs: per brand, hourly counts of
+the last four weeks (up to 12 h ago) and 5-minute counts of the last 12 h, from two
+``date_histogram`` aggregations (a story counts once; mentions without a publication date are in
+neither). A match says: "Velora : 15 mentions négatives en 1 h (×30)".
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from alerts import wording
 from alerts.queries import AlertQueries, negative_clause, published_between
+from alerts.rules import detector
 from alerts.rules.base import Finding, RuleType
-from alerts.rules.spike_logic import (
-    SpikeParams,
-    SpikeVerdict,
-    decide_spike,
-    series_from_counts,
-    spike_windows,
-)
+from alerts.series import Series
 from core.config.alerts import NegativeSpikeRule, SpikeRuleConfig, VolumeSpikeRule
 
+SCANNED = max(detector.WINDOWS)
 
-def spike_params(config: SpikeRuleConfig) -> SpikeParams:
-    return SpikeParams(
-        window=config.window,
-        baseline_windows=config.baseline_windows,
-        baseline_weeks=config.baseline_weeks,
+
+def detector_params(config: SpikeRuleConfig, *, negative: bool) -> detector.Params:
+    return detector.Params(
+        false_alarms_per_month=config.false_alarms_per_month,
         min_count=config.min_count,
-        min_baseline=config.min_baseline,
-        ratio=config.ratio,
-        min_share=getattr(config, "min_negative_share", 0.0),
-        min_share_rise=getattr(config, "min_share_rise", 0.0),
+        min_ratio=config.min_ratio,
+        check_share=negative,
     )
+
+
+def history_span(now: datetime) -> tuple[datetime, datetime]:
+    """Whole clock hours, ending at least 12 h before ``now`` (a buzz under way is not history)."""
+    end = (now - SCANNED).replace(minute=0, second=0, microsecond=0)
+    return end - detector.HISTORY, end
+
+
+def _rounded_ratio(ratio: float) -> float:
+    """×2,5 but ×30: one decimal only where it says something (rounded once, here)."""
+    return float(round(ratio)) if ratio >= 10 else round(ratio, 1)
 
 
 class _SpikeRule(RuleType):
@@ -43,44 +47,66 @@ class _SpikeRule(RuleType):
     noun: ClassVar[tuple[str, str]]
     config: NegativeSpikeRule | VolumeSpikeRule
 
-    def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
-        params = spike_params(self.config)
-        windows = spike_windows(now, params)
-        counts = queries.window_counts(self.context.brands, windows, negative=self.negative)
-        findings = []
-        for brand in self.context.brands:
-            by_kind = counts[brand]
-            if self.negative:
-                series = series_from_counts(by_kind["neg"], by_kind["all"], params)
-            else:
-                series = series_from_counts(by_kind["all"], None, params)
-            verdict = decide_spike(series, params)
-            findings.append(self._finding(brand, verdict, windows["cur"][0], now))
-        return findings
+    _profiles: dict[str, detector.Profile | None]
+    _profiles_at: datetime | None = None
 
-    def _finding(self, brand: str, verdict: SpikeVerdict, start: datetime, now: datetime) -> Finding:
+    @property
+    def params(self) -> detector.Params:
+        return detector_params(self.config, negative=self.negative)
+
+    def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
+        start, end = history_span(now)
+        spans = {"recent": (now - SCANNED, now, detector.STEP)}
+        # The profile only changes when its last whole hour does: a replay reuses it for an hour.
+        if self._profiles_at != end:
+            spans["history"] = (start, end, detector.HOUR)
+        counts = queries.binned_counts(self.context.brands, spans, negative=self.negative, once={"recent"})
+        if "history" in spans:
+            self._profiles = {
+                b: detector.learn(counts[b]["history"], self.context.tz) for b in self.context.brands
+            }
+            self._profiles_at = end
+        return [
+            self.judge(brand, self._profiles[brand], counts[brand]["recent"]) for brand in self.context.brands
+        ]
+
+    def judge(self, brand: str, profile: detector.Profile | None, recent: Series) -> Finding:
+        """The finding for ``brand`` at ``recent.end`` (pure: the engine, replay and bench call it)."""
+        now = recent.end
+        if profile is None:
+            verdict = detector.Verdict("learning", None, [], "learning: less than 12 h of known history")
+        else:
+            verdict = detector.scan(recent, profile, self.context.tz, self.params)
+        best = verdict.best
+        start = now - (best.length if best else timedelta(hours=1))
         clauses: list[dict[str, Any]] = [{"term": {"brands": brand}}, published_between(start, now)]
         kql = f'brands:"{brand}"'
         if self.negative:
             clauses.append(negative_clause(brand))
             kql += f' and brand_labels:"{brand}:negative"'
-        figures = {
-            "current": verdict.current,
-            "baseline": round(verdict.baseline, 2),
-            "threshold": round(verdict.threshold, 2) if verdict.status != "learning" else None,
-            "ratio": round(verdict.ratio, 2) if verdict.baseline else None,
-            "previous_median": round(verdict.level, 2),
-            "same_hour_weeks": None if verdict.seasonal_level is None else round(verdict.seasonal_level, 2),
-            "negative_share": None if verdict.share is None else round(verdict.share, 3),
-            "usual_negative_share": None if verdict.usual_share is None else round(verdict.usual_share, 3),
-            "why": verdict.why,
-        }
+        figures: dict[str, Any] = {"why": verdict.why}
+        if best is not None:
+            figures.update(
+                current=best.count,
+                expected=round(best.expected, 1),
+                ratio=_rounded_ratio(best.ratio) if best.expected > 0 else None,
+                window_minutes=int(best.length.total_seconds() // 60),
+                p_value=float(f"{best.p_value:.2g}"),
+                negative_share=None if best.share is None else round(best.share, 2),
+                usual_negative_share=None
+                if profile is None or profile.usual_share is None
+                else round(profile.usual_share, 2),
+            )
+            if verdict.status != "normal":
+                figures["why_fr"] = self._why(best, verdict.status)
+        # Severity (compared across checks for escalation): the largest excess of a firing window.
+        excess = max((w.count - w.expected for w in verdict.windows if w.fires), default=0.0)
         return Finding(
             key=brand,
             brand=brand,
             status=verdict.status,
-            summary=self._summary(brand, verdict),
-            severity=float(verdict.current),
+            summary=self._summary(brand, figures),
+            severity=round(max(excess, 0.0), 1),
             window_start=start,
             window_end=now,
             figures=figures,
@@ -88,22 +114,47 @@ class _SpikeRule(RuleType):
             kql=kql,
         )
 
-    def _summary(self, brand: str, verdict: SpikeVerdict) -> str:
+    def _summary(self, brand: str, figures: dict[str, Any]) -> str:
+        """ "Velora : 15 mentions négatives en 1 h (×30)", from the rounded figures (formatted once)."""
+        if "current" not in figures:
+            if figures["why"] == "normal":
+                return f"{brand} : rien d'inhabituel"
+            return f"{brand} : pas encore assez d'historique pour juger"
         singular, plural = self.noun
         text = (
-            f"{brand} : {wording.plural(verdict.current, singular, plural)} en "
-            f"{wording.duration(self.config.window)}, contre {wording.number(verdict.baseline)} "
-            f"habituellement"
+            f"{brand} : {wording.plural(figures['current'], singular, plural)} en "
+            f"{wording.duration(timedelta(minutes=figures['window_minutes']))}"
         )
-        if verdict.baseline:
-            text += f" (×{wording.number(verdict.ratio)})"
-        if self.negative and verdict.share is not None:
-            text += f" ; {wording.percent(verdict.share)} des mentions sont négatives"
+        if figures["ratio"] is not None:
+            text += f" (×{wording.number(figures['ratio'])})"
         return text
+
+    def _why(self, best: detector.Window, status: str) -> str:
+        """The reason in plain French, for the email."""
+        singular, plural = self.noun
+        text = (
+            f"{wording.plural(best.count, singular, plural)} en {wording.duration(best.length)}, "
+            f"alors qu'on en attend {wording.number(round(best.expected, 1))} à ce moment de la "
+            "semaine (historique des quatre dernières semaines, corrigé de la tendance récente)"
+        )
+        if status == "firing":
+            chance = max(1, round(1 / best.p_value)) if best.p_value > 0 else None
+            text += (
+                f". Un tel écart n'arrive par hasard qu'une fois sur {wording.number(chance)}"
+                if chance
+                else ". Un tel écart n'arrive pratiquement jamais par hasard"
+            )
+            text += (
+                f" ; le seuil est réglé pour au plus {wording.number(self.config.false_alarms_per_month)} "
+                "fausse alerte par mois et par marque"
+            )
+        if self.negative and best.share is not None:
+            text += f". Part de mentions négatives : {wording.percent(best.share)}"
+        return text + "."
 
 
 class NegativeSpike(_SpikeRule):
-    """Negative mentions (towards the brand) well above their usual level, and a high negative share."""
+    """Negative mentions (towards the brand) well above what is expected, with a risen negative share."""
 
     type_name = "negative_spike"
     config_model = NegativeSpikeRule
@@ -113,7 +164,7 @@ class NegativeSpike(_SpikeRule):
 
 
 class VolumeSpike(_SpikeRule):
-    """All mentions of the brand well above their usual level (a buzz, good or bad)."""
+    """All mentions of the brand well above what is expected (a buzz, good or bad)."""
 
     type_name = "volume_spike"
     config_model = VolumeSpikeRule

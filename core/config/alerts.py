@@ -5,7 +5,6 @@ The parameters of each type are validated here; the behaviour lives in ``alerts/
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -24,33 +23,18 @@ class _RuleBase(StrictModel):
 
 
 class SpikeRuleConfig(_RuleBase):
-    window: PositiveDuration = Field(
-        default=parse_duration("1h"), description="the current window, sliding up to now"
-    )
-    baseline_windows: int = Field(24, ge=4, le=24 * 14, description="previous windows in the baseline")
-    baseline_weeks: int = Field(2, ge=0, le=8, description="same hour of previous weeks in the baseline")
-    min_count: int = Field(5, ge=1, description="never fire below this many mentions in the window")
-    min_baseline: float = Field(0.5, gt=0, description="floor of the baseline: a zero reference is not 0")
-    ratio: float = Field(2.0, gt=1, description="current / baseline that makes a spike")
-    escalate_ratio: float = Field(1.5, gt=1, description="growth over the last alert that escalates")
+    """Options of the count-series detector (``alerts/rules/detector.py`` explains the statistics)."""
 
-    @model_validator(mode="after")
-    def _window_fits(self) -> SpikeRuleConfig:
-        if self.window < timedelta(minutes=5) or self.window > timedelta(days=1):
-            raise ValueError("window must be between 5m and 24h")
-        if self.baseline_weeks and self.window * self.baseline_windows > timedelta(days=7):
-            raise ValueError("baseline_windows x window must not exceed 7d when baseline_weeks is set")
-        return self
+    false_alarms_per_month: float = Field(
+        0.5, gt=0, le=30, description="false alerts per brand and month the thresholds are set for"
+    )
+    min_count: int = Field(3, ge=1, description="never fire below this many mentions in a window")
+    min_ratio: float = Field(2.0, gt=1, description="window count / expected count needed to fire")
+    escalate_ratio: float = Field(1.5, gt=1, description="growth over the last alert that escalates")
 
 
 class NegativeSpikeRule(SpikeRuleConfig):
     type: Literal["negative_spike"]
-    min_negative_share: float = Field(
-        0.15, ge=0, le=1, description="negative / all in the window; 0 disables the check"
-    )
-    min_share_rise: float = Field(
-        1.5, ge=0, description="window negative share / usual share (previous windows); 0 disables"
-    )
 
 
 class VolumeSpikeRule(SpikeRuleConfig):

@@ -65,7 +65,10 @@ def test_the_days_alerts_are_in_the_digest(history, alert_config, now):
     loaded = alert_config({"name": "neg", "type": "negative_spike"})
     check_alerts(loaded, now)
     text = preview_digest(loaded, None, now + timedelta(hours=2)).text
-    assert "[Veille] Velora : pic de mentions négatives" in text.split("Alertes des dernières 24 h")[1]
+    alerts = text.split("Alertes des dernières 24 h")[1]
+    assert (
+        "[Veille] Velora : " in alerts and " mentions négatives en 1 h (×" in alerts
+    )  # the incident's subject
 
 
 def test_cli_check_then_check_again_then_replay(history, alert_config, now):

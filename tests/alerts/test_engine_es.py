@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
@@ -42,12 +43,15 @@ def test_burst_sends_one_explanatory_email_and_a_second_run_none(burst_history, 
     files = outbox_messages(loaded)
     assert len(files) == 1
     msg = parse(files[0])
-    assert msg["Subject"] == "[Veille] Velora : pic de mentions négatives"
+    # The subject gives the size: "Velora : 31 mentions négatives en 1 h (×49)".
+    assert re.fullmatch(
+        r"\[Veille\] Velora : \d+ mentions négatives en [\d h min]+ \(×\d+(,\d)?\)", msg["Subject"]
+    )
     assert msg["Message-ID"] == report.notifications[0]["message_id"]
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
     assert "Velora : " in text and "mentions négatives en 1 h" in text
-    assert "Niveau habituel" in text and "Part de mentions négatives" in text
+    assert "Attendu à ce moment de la semaine" in text and "Part de mentions négatives" in text
     assert "https://forum.example.fr/t/" in text  # the top mentions, with their links
     assert "Voir ces mentions dans Kibana" in html and "http://kibana.test:5601/app/discover#/" in html
 

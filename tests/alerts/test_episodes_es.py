@@ -13,9 +13,9 @@ from alerts.engine import check_alerts
 pytestmark = pytest.mark.es
 
 
-def subjects(loaded):
+def messages(loaded):
     files = sorted(loaded.outbox_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-    return [BytesParser(policy=policy.default).parsebytes(p.read_bytes())["Subject"] for p in files]
+    return [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in files]
 
 
 def test_alert_escalation_recovery_and_cool_down(history, alert_config, now):
@@ -31,22 +31,42 @@ def test_alert_escalation_recovery_and_cool_down(history, alert_config, now):
     history.flush()
     grown = check_alerts(loaded, now + timedelta(minutes=30)).notifications
     assert [n["kind"] for n in grown] == ["escalation"]
-    assert "ça s'aggrave" in grown[0]["subject"]
+    assert grown[0]["subject"].endswith("— ça s'aggrave")
 
-    calm = check_alerts(loaded, now + timedelta(hours=3)).notifications
+    # Back to normal once the last quarter of every window is calm again (3 h after the burst).
+    calm = check_alerts(loaded, now + timedelta(hours=4)).notifications
     assert [n["kind"] for n in calm] == ["recovery"]
-    assert calm[0]["subject"] == "[Veille] Velora : retour à la normale (pic de mentions négatives)"
+    assert calm[0]["subject"] == "[Veille] Velora : retour à la normale"
 
     # A new burst of the first one's size within the 6 h cool-down: held back.
-    history.burst(now + timedelta(hours=3, minutes=10), 30)
+    history.burst(now + timedelta(hours=4, minutes=10), 30)
     history.flush()
-    held = check_alerts(loaded, now + timedelta(hours=4))
+    held = check_alerts(loaded, now + timedelta(hours=5))
     assert held.notifications == []
     (decision,) = [d for d in held.decisions if d.finding.key == "Velora"]
     assert decision.finding.status == "firing" and "cool-down" in decision.transition.note
 
-    assert subjects(loaded) == [
-        "[Veille] Velora : pic de mentions négatives",
-        "[Veille] Velora : pic de mentions négatives — ça s'aggrave (niveau 2)",
-        "[Veille] Velora : retour à la normale (pic de mentions négatives)",
-    ]
+    # One thread: the escalation and the back-to-normal note reply to the first email.
+    first, update, close = messages(loaded)
+    assert update["In-Reply-To"] == first["Message-ID"] == close["In-Reply-To"]
+    assert update["References"] == first["Message-ID"]
+    assert " mentions négatives en " in first["Subject"] and "(×" in first["Subject"]
+
+
+def test_rules_firing_together_for_a_brand_send_one_email(history, alert_config, now):
+    history.steady(days=15, per_hour=4)
+    history.burst(now - timedelta(minutes=55), 30, text="Velora : une arnaque, la box ne marche plus")
+    history.flush()
+    loaded = alert_config(
+        {"name": "neg", "type": "negative_spike"},
+        {"name": "crisis", "type": "crisis_keywords", "keywords": ["arnaque"]},
+        {"name": "vip", "type": "influential_author", "min_influence": 5},
+    )
+    sent = check_alerts(loaded, now).notifications
+    assert len(sent) == 1 and len(messages(loaded)) == 1
+    (msg,) = messages(loaded)
+    text = msg.get_body(("plain",)).get_content()
+    # One section per rule, the spike first, French only.
+    assert text.index("== Pic de mentions négatives ==") < text.index("== Mots de crise")
+    assert "Veille alert" not in text and "(en)" not in text
+    assert sent[0]["rule"] == "incident" and msg["In-Reply-To"] is None

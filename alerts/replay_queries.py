@@ -1,0 +1,241 @@
+"""The rules' questions answered from memory during a replay: each kind of data fetched once.
+
+``ReplayQueries`` has ``AlertQueries``' interface, so the rules run unchanged; on its first
+question of each kind it fetches what the whole replay needs (5-minute counts per brand, the
+mentions matching each event rule, rated reviews, when each source yielded mentions) and then
+answers every step with slices and sums in memory. One difference with a live check: a story
+(near-duplicates) counts once per 5-minute bin, not once in the 12 hours scanned.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from alerts.queries import MAX_EVENT_HITS, AlertQueries, Windows, parse_time, published_between
+from alerts.rules.detector import HISTORY, HOUR, STEP, WINDOWS
+from alerts.series import Series
+from index.names import IndexNames
+
+logger = logging.getLogger(__name__)
+
+CHUNK = timedelta(weeks=4)  # 5-minute bins per search: 8,064 x 2, far below search.max_buckets
+PAGE = 1000
+
+
+class ReplayQueries(AlertQueries):
+    def __init__(self, es: Elasticsearch, names: IndexNames, since: datetime, until: datetime) -> None:
+        super().__init__(es, names)
+        self.since, self.until = since, until
+        # brand -> (start of bin 0, first known bin, prefix sums of all, of negatives)
+        self._bins: dict[str, tuple[datetime, int, list[int], list[int]]] = {}
+        self._raw: dict[str, tuple[list[int], list[int]]] = {}
+        # (rule, brand) -> (publication timestamps, ids, publication dates as stored), oldest first
+        self._events: dict[tuple[int, str], tuple[list[float], list[str], list[str]]] = {}
+        self._ratings: dict[str, tuple[list[float], list[float]]] = {}
+        self._sources: dict[str, list[tuple[datetime, datetime]]] | None = None
+
+    # -- counts -----------------------------------------------------------------------------
+    def _load_bins(self, brand: str) -> tuple[datetime, int, list[int], list[int]]:
+        if brand not in self._bins:
+            start = self.since - HISTORY - max(WINDOWS) - HOUR
+            values: list[int | None] = []
+            negatives: list[int | None] = []
+            chunk_start = start
+            while chunk_start < self.until + STEP:
+                chunk_end = min(chunk_start + CHUNK, self.until + STEP)
+                span = {"all": (chunk_start, chunk_end, STEP)}
+                series = super().binned_counts([brand], span, negative=True)[brand]["all"]
+                negatives.extend(series.values)
+                values.extend(series.totals or [])
+                chunk_start = chunk_end
+            first = next((i for i, v in enumerate(values) if v is not None), len(values))
+            self._bins[brand] = (start, first, _prefix(values), _prefix(negatives))
+            self._raw[brand] = ([v or 0 for v in values], [v or 0 for v in negatives])
+        return self._bins[brand]
+
+    def binned_counts(
+        self,
+        brands: Sequence[str],
+        spans: Mapping[str, tuple[datetime, datetime, timedelta]],
+        *,
+        negative: bool,
+        once: Collection[str] = (),
+    ) -> dict[str, dict[str, Series]]:
+        out: dict[str, dict[str, Series]] = {}
+        for brand in brands:
+            origin, first, all_sums, neg_sums = self._load_bins(brand)
+            all_raw, neg_raw = self._raw[brand]
+            out[brand] = {}
+            for name, (start, end, step) in spans.items():
+                i0 = int((start - origin) / STEP)
+                per = int(step / STEP)
+                n = int((end - start) / step)
+                if per == 1:  # 5-minute bins: a slice of the raw counts
+                    totals = _slice(all_raw, first, i0, n)
+                    values = _slice(neg_raw, first, i0, n) if negative else []
+                else:
+                    totals = [_sum(all_sums, first, i0 + k * per, per) for k in range(n)]
+                    values = [_sum(neg_sums, first, i0 + k * per, per) for k in range(n)] if negative else []
+                if negative:
+                    out[brand][name] = Series(start, step, values, totals)
+                else:
+                    out[brand][name] = Series(start, step, totals)
+        return out
+
+    # -- event rules --------------------------------------------------------------------------
+    def matching_mentions(
+        self, brands: Sequence[str], clause_for: Any, start: datetime, end: datetime
+    ) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        owner = id(getattr(clause_for, "__self__", clause_for))
+        for brand in brands:
+            key = (owner, brand)
+            if key not in self._events:
+                clause = {"bool": {"filter": [{"term": {"brands": brand}}, clause_for(brand)]}}
+                hits = self._all_hits(clause, start, ["published_at"])
+                stored = [h["_source"]["published_at"] for h in hits]
+                self._events[key] = ([_ts(t) for t in stored], [h["_id"] for h in hits], stored)
+            times, ids, stored = self._events[key]
+            lo = bisect.bisect_left(times, start.timestamp())
+            hi = bisect.bisect_left(times, end.timestamp())
+            newest = range(hi - 1, max(lo, hi - MAX_EVENT_HITS) - 1, -1)
+            out[brand] = {ids[i]: stored[i] for i in newest}
+        return out
+
+    def rating_averages(
+        self, brands: Sequence[str], periods: Windows
+    ) -> dict[str, dict[str, tuple[float | None, int]]]:
+        out: dict[str, dict[str, tuple[float | None, int]]] = {}
+        for brand in brands:
+            if brand not in self._ratings:
+                clause = {
+                    "bool": {
+                        "filter": [{"term": {"brands": brand}}, {"exists": {"field": "rating.normalized"}}]
+                    }
+                }
+                first = min(s for s, _ in periods.values())
+                hits = self._all_hits(clause, first, ["published_at", "rating.normalized"])
+                times = [_ts(h["_source"]["published_at"]) for h in hits]
+                self._ratings[brand] = (
+                    times,
+                    _prefix_f([h["_source"]["rating"]["normalized"] for h in hits]),
+                )
+            times, sums = self._ratings[brand]
+            out[brand] = {}
+            for key, (start, end) in periods.items():
+                lo = bisect.bisect_left(times, start.timestamp())
+                hi = bisect.bisect_left(times, end.timestamp())
+                count = hi - lo
+                out[brand][key] = ((sums[hi] - sums[lo]) / count if count else None, count)
+        return out
+
+    def sources_last_seen(self, sources: Iterable[str], until: datetime) -> dict[str, datetime | None]:
+        if self._sources is None:
+            self._sources = self._source_buckets()
+        out: dict[str, datetime | None] = {}
+        for name in sorted(set(sources)):
+            buckets = self._sources.get(name, [])
+            keys = [b[0] for b in buckets]
+            i = bisect.bisect_right(keys, until) - 1
+            seen = None
+            while i >= 0 and seen is None:  # the bucket holding ``until`` counts only if it ended
+                seen = buckets[i][1] if buckets[i][1] < until else None
+                i -= 1
+            out[name] = seen
+        return out
+
+    # -- fetching ----------------------------------------------------------------------------
+    def _all_hits(self, clause: dict[str, Any], start: datetime, fields: list[str]) -> list[dict[str, Any]]:
+        """Every mention matching ``clause`` published from ``start`` to the end of the replay."""
+        query = {"bool": {"filter": [clause, published_between(start, self.until + STEP)]}}
+        hits: list[dict[str, Any]] = []
+        after: list[Any] | None = None
+        while True:
+            extra = {"search_after": after} if after else {}
+            page = self.search(query=query, size=PAGE, sort=[{"published_at": "asc"}, {"id": "asc"}],
+                               _source=fields, **extra)  # fmt: skip
+            batch = page.get("hits", {}).get("hits", [])
+            hits.extend(batch)
+            if len(batch) < PAGE:
+                return hits
+            after = batch[-1]["sort"]
+
+    def _source_buckets(self) -> dict[str, list[tuple[datetime, datetime]]]:
+        """Per source, (hour, last first_seen_at in it) for every hour with news (a silence is
+        measured in hours; within the hour holding ``until`` the previous hour's last one counts)."""
+        response = self.search(
+            size=0,
+            query={"range": {"first_seen_at": {"lt": self.until.isoformat()}}},
+            aggs={
+                "by": {
+                    "terms": {"field": "source.name", "size": 1000},
+                    "aggs": {
+                        "h": {
+                            "date_histogram": {
+                                "field": "first_seen_at",
+                                "fixed_interval": "1h",
+                                "min_doc_count": 1,
+                            },
+                            "aggs": {"last": {"max": {"field": "first_seen_at"}}},
+                        }
+                    },
+                }
+            },
+        )
+        out: dict[str, list[tuple[datetime, datetime]]] = {}
+        for bucket in response.get("aggregations", {}).get("by", {}).get("buckets", []):
+            rows = []
+            for h in bucket["h"]["buckets"]:
+                last = h["last"].get("value_as_string")
+                if last:
+                    rows.append((parse_time(h["key_as_string"]), parse_time(last)))
+            out[str(bucket["key"])] = rows
+        return out
+
+
+def _prefix(values: list[int | None]) -> list[int]:
+    sums = [0]
+    for v in values:
+        sums.append(sums[-1] + (v or 0))
+    return sums
+
+
+def _prefix_f(values: list[float]) -> list[float]:
+    sums = [0.0]
+    for v in values:
+        sums.append(sums[-1] + v)
+    return sums
+
+
+def _slice(raw: list[int], first: int, i: int, n: int) -> list[int | None]:
+    known = max(i, first, 0)
+    head: list[int | None] = [None] * min(n, known - i)
+    return head + list(raw[known : i + n])
+
+
+def _sum(prefix: list[int], first: int, i: int, n: int) -> int | None:
+    if i < first or i < 0:
+        return None  # before the brand's first mention: no data, not zero
+    end = min(i + n, len(prefix) - 1)
+    return prefix[end] - prefix[min(i, end)]
+
+
+def _ts(value: str) -> float:
+    return parse_time(value).timestamp()
+
+
+def progress_logger(total: int) -> Callable[[int], None]:
+    """Logs how far a replay has gone, every tenth of the way."""
+    marks = {max(1, total * k // 10) for k in range(1, 11)}
+
+    def report(done: int) -> None:
+        if done in marks:
+            logger.info("replay: %d/%d steps (%d %%)", done, total, round(100 * done / total))
+
+    return report
