@@ -14,4 +14,5 @@ COMMAND_MODULES = [
     "spool",
     "enrich",
     "kibana",
+    "label",
 ]
