@@ -15,4 +15,5 @@ COMMAND_MODULES = [
     "enrich",
     "kibana",
     "label",
+    "web",
 ]
