@@ -47,6 +47,7 @@ class Narrowing:
     tag: str | None = None
     site: str | None = None
     author: str | None = None
+    mention_id: str | None = None  # links from emails open one mention in the inbox
 
     def clauses(self) -> list[dict[str, Any]]:
         pairs = [
@@ -56,7 +57,10 @@ class Narrowing:
             ("source.domain", self.site),
             ("author.name", self.author),
         ]
-        return [{"term": {name: value}} for name, value in pairs if value]
+        out: list[dict[str, Any]] = [{"term": {name: value}} for name, value in pairs if value]
+        if self.mention_id:
+            out.append({"ids": {"values": [self.mention_id]}})
+        return out
 
 
 @dataclass

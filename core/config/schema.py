@@ -13,6 +13,7 @@ from core.config.elasticsearch import ElasticsearchConfig
 from core.config.nlp import Nlp
 from core.config.notifications import Digest, Notifications, Schedule
 from core.config.sources import Crawl, Sources
+from core.config.web import Web
 
 
 class Config(StrictModel):
@@ -27,6 +28,7 @@ class Config(StrictModel):
     notifications: Notifications = Field(default_factory=Notifications)
     digest: Digest = Field(default_factory=Digest)
     schedule: Schedule = Field(default_factory=Schedule)
+    web: Web = Field(default_factory=Web)
 
     @field_validator("timezone")
     @classmethod

@@ -9,14 +9,16 @@ from veille.web.accounts import ROLES
 
 
 @click.command("web")
-@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", help="address to listen on (default: web.host, 127.0.0.1)")
+@click.option("--port", type=click.IntRange(1, 65535), help="default: web.port (8080)")
 @click.pass_context
-def web(ctx: click.Context, host: str, port: int) -> None:
+def web(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the web workspace: inbox, search, dashboard (accounts: `veille users add`)."""
     from veille.web.server import accounts_for, serve
 
     loaded = loaded_config(ctx)
+    host = host or loaded.config.web.host
+    port = port or loaded.config.web.port
     with accounts_for(loaded) as accounts:
         if not accounts.users():
             click.echo("no account yet: create one with `veille users add NAME --role admin`", err=True)

@@ -15,7 +15,7 @@ SENTIMENTS = ("negative", "neutral", "positive")
 KINDS = ("forum", "blog", "review", "news", "feed")
 STATUSES = ("new", "handled", "all")
 KEYS = ("q", "brand", "source", "kind", "sentiment", "lang", "period", "status", "assignee", "tag",
-        "site", "author")  # fmt: skip
+        "site", "author", "id")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class PageFilters:
             tag=v["tag"] or None,
             site=v["site"] or None,
             author=v["author"] or None,
+            mention_id=v["id"] or None,
         )
 
     def query_string(self, **changes: str) -> str:

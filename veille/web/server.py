@@ -30,6 +30,16 @@ def accounts_for(loaded: LoadedConfig) -> Accounts:
     return Accounts(loaded.data_dir / "web" / "accounts.sqlite")
 
 
+def demo_login(loaded: LoadedConfig, name: str = "demo") -> tuple[str, str]:
+    """An admin account for the demo with a fresh random password (shown once, never stored)."""
+    import secrets
+
+    password = secrets.token_urlsafe(12)
+    with accounts_for(loaded) as accounts:
+        accounts.add(name, password, "admin", replace=True)
+    return name, password
+
+
 def build_workspace(
     loaded: LoadedConfig, *, host: str = "127.0.0.1", clock: Callable[[], datetime] | None = None
 ) -> Workspace:
