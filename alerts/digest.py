@@ -141,6 +141,12 @@ def send_digest(loaded: LoadedConfig, now: datetime | None = None, *, force: boo
     finally:
         es.close()
     report = flush_outgoing(loaded)
+    if config.notifications.apprise:
+        from alerts.push import flush_pushes, queue_push
+
+        body = f"{rendered.subject}\nBoîte de réception : {config.web.url}/inbox"
+        queue_push(loaded, "digest", record_id + suffix, rendered.subject, body)
+        flush_pushes(loaded)
     logger.info("digest %s queued (%s)", rendered.day, report)
     return DigestResult(rendered.day, msg_id, queued, str(report))
 

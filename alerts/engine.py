@@ -220,6 +220,9 @@ def check_alerts(
         with mail_queue(loaded) as queue:
             report = AlertEngine(loaded.config, es, names, store, queue).check(now, only=only)
         report.flush = flush_outgoing(loaded)
+        from alerts.push import push_alerts  # Apprise targets, when configured
+
+        push_alerts(loaded, es, names, now)
         return report
     finally:
         es.close()
