@@ -145,6 +145,7 @@ def build_notification(
         "evidence": evidence,
         "mentions_title": "Mentions concernées" if decision.transition.mentions else "Principales mentions",
         "kibana_link": kibana,
+        "web_url": config.web.url,
         "why": finding.figures.get("why") if kind != "recovery" else None,
         "cooldown_note": (
             f"Pas de nouvelle alerte pour cette clé avant {realert}, sauf aggravation."

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from elasticsearch import Elasticsearch
 from starlette.applications import Starlette
@@ -105,7 +106,8 @@ def page(role: str = "viewer", *, post: bool = False) -> Callable[[View], Handle
             if user is None:
                 if post:
                     return HTMLResponse("Session expirée : reconnectez-vous.", status_code=401)
-                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
             if not user.can(role):
                 return HTMLResponse(f"Réservé au rôle {role} ou plus.", status_code=403)
             if post:
