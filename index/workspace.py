@@ -26,16 +26,23 @@ from index.queries import MentionFilter, sentiment_clause
 NEGATIVE_WEIGHT = 50.0
 INFLUENCE_FACTOR = 0.3
 LATE_WEIGHT = 10.0
-INBOX_CANDIDATES = 300  # scored hits grouped into stories; a page shows far fewer rows
+INBOX_CANDIDATES = 120  # scored hits grouped into stories; a page shows at most 50 rows
+INBOX_FIELDS = [
+    "url", "title", "snippet", "text", "source", "author", "published_at", "brands", "sentiment",
+    "brand_sentiments", "story_id", "status", "handled_at", "assignee", "tags", "note", "human_sentiment",
+]  # fmt: skip
 FACETS = {
     "brand": "brands",
     "source": "source.name",
     "kind": "source.kind",
     "sentiment": "sentiment.label",
     "site": "source.domain",
-    "author": "author.name",
     "lang": "lang",
 }
+# Authors number in the tens of thousands: a terms aggregation over every match costs more than
+# the rest of the page, so that facet counts among the best-ranked matches only (per shard).
+SAMPLED_FACETS = {"author": "author.name"}
+FACET_SAMPLE = 500
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,7 @@ def inbox(
         },
         sort=[{"_score": "desc"}, {"published_at": "asc"}],
         size=INBOX_CANDIDATES,
+        source=INBOX_FIELDS,
         track_total_hits=True,
         aggs={"overdue": {"filter": {"range": {"published_at": {"lt": late}}}}},
         ignore_unavailable=True,
@@ -198,7 +206,15 @@ def search(
             "post_tags": ["</mark>"],
             "fields": {"title": {"number_of_fragments": 0}, "text": {"fragment_size": 160}},
         },
-        aggs={name: {"terms": {"field": path, "size": 8}} for name, path in FACETS.items()},
+        aggs={
+            **{name: {"terms": {"field": path, "size": 8}} for name, path in FACETS.items()},
+            "sample": {
+                "sampler": {"shard_size": FACET_SAMPLE},
+                "aggs": {
+                    name: {"terms": {"field": path, "size": 8}} for name, path in SAMPLED_FACETS.items()
+                },
+            },
+        },
         ignore_unavailable=True,
         allow_no_indices=True,
     )
@@ -206,8 +222,9 @@ def search(
     for hit in response["hits"]["hits"]:
         out.hits.append({**hit["_source"], "id": hit["_id"], "highlight": hit.get("highlight", {})})
     aggs = response.get("aggregations", {})
-    for name in FACETS:
-        buckets = aggs.get(name, {}).get("buckets", [])
+    sample = aggs.get("sample", {})
+    for name in [*FACETS, *SAMPLED_FACETS]:
+        buckets = (aggs if name in FACETS else sample).get(name, {}).get("buckets", [])
         out.facets[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
     return out
 

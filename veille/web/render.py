@@ -1,4 +1,4 @@
-"""Jinja2 for the workspace pages: autoescaped, strict about undefined names, French formatting."""
+"""Jinja2 for the workspace pages: autoescaped, tolerant of missing document fields, French formatting."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChainableUndefined, Environment, PackageLoader, select_autoescape
 
 from alerts import wording
 
@@ -27,7 +27,9 @@ def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("veille.web", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
+        # Stored documents may lack optional fields (older mappings, partial imports): a missing
+        # field renders empty instead of failing the page.
+        undefined=ChainableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
