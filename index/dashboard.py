@@ -118,3 +118,54 @@ def brand_board(
         for name, n in sorted(counts.items(), key=lambda kv: -kv[1])
     ]
     return board
+
+
+@dataclass
+class ResponseTimes:
+    """How fast negative mentions were answered (``handled_at`` − ``published_at``)."""
+
+    handled: int = 0
+    waiting: int = 0
+    median: float | None = None  # hours
+    p90: float | None = None
+    within_target: float | None = None  # share answered within the target
+
+
+def response_times(
+    es: Elasticsearch, names: IndexNames, brand: str, *, since: datetime, until: datetime, target_hours: float
+) -> ResponseTimes:
+    """Response times of the negative mentions published in the period (up to 10 000 read; the
+    test distribution has no scripts, so the difference is computed here, not in an aggregation)."""
+    base = [
+        {"term": {"brands": brand}},
+        sentiment_clause("negative", brand),
+        {"range": {"published_at": {"gte": since.isoformat(), "lt": until.isoformat()}}},
+    ]
+    response = es.search(
+        index=names.alias,
+        query={
+            "bool": {"filter": [*base, {"term": {"status": "handled"}}, {"exists": {"field": "handled_at"}}]}
+        },
+        source=["published_at", "handled_at"],
+        size=10_000,
+        ignore_unavailable=True,
+        allow_no_indices=True,
+    )
+    hours = []
+    for hit in response["hits"]["hits"]:
+        doc = hit["_source"]
+        published = datetime.fromisoformat(doc["published_at"].replace("Z", "+00:00"))
+        handled = datetime.fromisoformat(doc["handled_at"].replace("Z", "+00:00"))
+        hours.append(max(0.0, (handled - published).total_seconds() / 3600))
+    waiting = es.count(
+        index=names.alias,
+        query={"bool": {"filter": [*base, {"term": {"status": "new"}}]}},
+        ignore_unavailable=True,
+    )["count"]
+    out = ResponseTimes(handled=len(hours), waiting=int(waiting))
+    if hours:
+        hours.sort()
+        out.median = hours[len(hours) // 2]
+        out.p90 = hours[min(len(hours) - 1, int(0.9 * len(hours)))]
+        out.within_target = sum(1 for h in hours if h <= target_hours) / len(hours)
+    return out

@@ -16,4 +16,5 @@ COMMAND_MODULES = [
     "kibana",
     "label",
     "web",
+    "report",
 ]
