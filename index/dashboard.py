@@ -8,7 +8,7 @@ a competitor through the entity enrichment tags with its canonical name (``entit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -71,7 +71,11 @@ def brand_board(
                         "calendar_interval": "day",
                         "time_zone": str(tz),
                         "min_doc_count": 0,
-                        "extended_bounds": {"min": since.isoformat(), "max": until.isoformat()},
+                        # ``until`` is excluded: no empty bucket for the day after the period.
+                        "extended_bounds": {
+                            "min": since.isoformat(),
+                            "max": (until - timedelta(milliseconds=1)).isoformat(),
+                        },
                     },
                     "aggs": {
                         "sentiment": {
