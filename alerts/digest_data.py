@@ -18,6 +18,7 @@ from elasticsearch import Elasticsearch
 
 from alerts.evidence import SHOWN_FIELDS, shown_mention
 from alerts.queries import parse_time, published_between
+from index.client import translate_errors
 from index.dashboard import Voice, brand_board
 from index.names import IndexNames
 from index.queries import sentiment_clause
@@ -104,14 +105,15 @@ def brand_digest(
             "aggs": {"neg": {"filter": sentiment_clause("negative", brand)}},
         },
     }
-    response = es.search(
-        index=names.alias,
-        size=0,
-        query={"bool": {"filter": [{"term": {"brands": brand}}, published_between(start, now)]}},
-        aggs=aggs,
-        ignore_unavailable=True,
-        allow_no_indices=True,
-    )
+    with translate_errors(es, "digest figures"):
+        response = es.search(
+            index=names.alias,
+            size=0,
+            query={"bool": {"filter": [{"term": {"brands": brand}}, published_between(start, now)]}},
+            aggs=aggs,
+            ignore_unavailable=True,
+            allow_no_indices=True,
+        )
     result = response.get("aggregations")
     if result:
         last = result["last24"]
@@ -208,29 +210,30 @@ def _waiting(
     # The list shows what waits from before the last 24 h (those are in the fresh bad buzz);
     # the totals count every unanswered negative mention.
     older = {"range": {"published_at": {"lt": (now - timedelta(hours=24)).isoformat()}}}
-    response = es.search(
-        index=names.alias,
-        query=query,
-        size=0,
-        track_total_hits=True,
-        aggs={
-            "overdue": {"filter": {"range": {"published_at": {"lt": (now - target).isoformat()}}}},
-            "older": {
-                "filter": older,
-                "aggs": {
-                    "shown": {
-                        "top_hits": {
-                            "size": WAITING_SHOWN,
-                            "sort": [{"published_at": "asc"}],
-                            "_source": SHOWN_FIELDS,
+    with translate_errors(es, "digest waiting mentions"):
+        response = es.search(
+            index=names.alias,
+            query=query,
+            size=0,
+            track_total_hits=True,
+            aggs={
+                "overdue": {"filter": {"range": {"published_at": {"lt": (now - target).isoformat()}}}},
+                "older": {
+                    "filter": older,
+                    "aggs": {
+                        "shown": {
+                            "top_hits": {
+                                "size": WAITING_SHOWN,
+                                "sort": [{"published_at": "asc"}],
+                                "_source": SHOWN_FIELDS,
+                            }
                         }
-                    }
+                    },
                 },
             },
-        },
-        ignore_unavailable=True,
-        allow_no_indices=True,
-    )
+            ignore_unavailable=True,
+            allow_no_indices=True,
+        )
     out.waiting_total = int(response["hits"]["total"]["value"])
     out.overdue_total = int(response.get("aggregations", {}).get("overdue", {}).get("doc_count", 0))
     older_hits = response.get("aggregations", {}).get("older", {}).get("shown", {}).get("hits", {})

@@ -12,11 +12,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from alerts.engine import build_rules, evaluate, open_es
+from alerts.engine import build_rules, evaluate
 from alerts.queries import AlertQueries
 from alerts.store import MemoryStore
 from core.config import LoadedConfig
 from core.errors import VeilleError
+from index.client import client_for
+from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +53,11 @@ def replay(
     if (until - since) / step > MAX_STEPS:
         raise VeilleError(f"replay: more than {MAX_STEPS} steps; use a larger --step or a shorter period")
     rules = build_rules(loaded.config, only=only)
-    es, names = open_es(loaded)
     store = MemoryStore()
     events: list[ReplayEvent] = []
-    try:
-        queries = AlertQueries(es, names)
+    es_config = loaded.config.elasticsearch
+    with client_for(es_config) as es:
+        queries = AlertQueries(es, IndexNames(es_config.index_prefix))
         now = since
         while now <= until:
             decisions, errors = evaluate(rules, queries, store, now)
@@ -80,6 +82,4 @@ def replay(
                         )
                     )
             now += step
-    finally:
-        es.close()
     return events

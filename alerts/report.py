@@ -13,12 +13,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from alerts.engine import open_es
 from alerts.render import render
 from alerts.store import EsAlertStore
 from core.config import LoadedConfig
 from core.errors import VeilleError
+from index.client import client_for
 from index.dashboard import brand_board, response_times
+from index.names import IndexNames
 from index.queries import MentionFilter, MentionQueries
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,8 @@ def parse_period(value: str, tz: Any) -> Period:
 
 def build_report(loaded: LoadedConfig, period: Period) -> str:
     config = loaded.config
-    es, names = open_es(loaded)
-    try:
+    names = IndexNames(config.elasticsearch.index_prefix)
+    with client_for(config.elasticsearch) as es:
         queries = MentionQueries(es, names)
         target = config.digest.response_target
         brands = []
@@ -80,8 +81,6 @@ def build_report(loaded: LoadedConfig, period: Period) -> str:
                                         target_hours=target.total_seconds() / 3600),
             })  # fmt: skip
         incidents = EsAlertStore(es, names).history(period.start, period.end, size=500)
-    finally:
-        es.close()
     return render(
         "report.html.j2",
         config.tz,

@@ -122,7 +122,9 @@ class Mention(_Strict):
     text: str
     snippet: str | None = None
     author: Author = Field(default_factory=Author)
-    published_at: datetime
+    # None when the page shows no readable date: never the crawl time (see first_seen_at), so an
+    # old thread crawled for the first time does not look like a burst to the alert rules.
+    published_at: datetime | None = None
     first_seen_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     lang: str | None = None
     rating: Rating | None = None

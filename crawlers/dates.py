@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
-from crawlers.text import fold
+from core.text import fold
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.config import LoadedConfig
 from core.errors import VeilleError
 from core.sqlite import SqliteStore
 
@@ -31,6 +32,14 @@ CREATE INDEX IF NOT EXISTS seen_age ON seen(source, seen_at);
 # Per source, how many seen keys are kept (oldest forgotten first). A feed shows a few dozen
 # entries; a forum crawl a few thousand posts: the bound only has to exceed what one run shows.
 DEFAULT_KEEP = 20_000
+
+
+STATE_FILE = "collect.sqlite"
+
+
+def state_path(loaded: LoadedConfig) -> Path:
+    """The collection state file of a configured install (shared by feeds and spiders)."""
+    return loaded.state_dir / STATE_FILE
 
 
 class StateError(VeilleError):

@@ -26,6 +26,10 @@ class SourceSummary:
     new: int = 0
     matched: int = 0
     skipped: int = 0  # requests not made on purpose (robots.txt, off-site, over max_pages)
+    # No silent zero: pages where no layer found a post, posts without a date / an author.
+    empty_pages: int = 0
+    undated: int = 0
+    anonymous: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from enrich.text import fold
+from core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Seed entries weaker than this are mostly translation noise ("sous" 0.2, "nouveau" -0.2): ignored.

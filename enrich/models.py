@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from core.config.brands import Brand
 from core.config.nlp import Nlp
 from core.errors import ConfigError
-from enrich.text import fold
+from core.text import fold
 
 logger = logging.getLogger(__name__)
 

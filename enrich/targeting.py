@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from enrich.text import fold
+from core.text import fold
 
 # A new clause starts at these words (and after , ; :) when a sentence names several parties.
 BREAK_WORDS = frozenset(

@@ -14,6 +14,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from index.client import translate_errors
 from index.names import IndexNames
 from index.stopwords import STOPWORDS
 
@@ -93,17 +94,20 @@ class MentionQueries:
         self.names = names
 
     def _search(self, **body: Any) -> dict[str, Any]:
-        return dict(
-            self.es.search(index=self.names.alias, ignore_unavailable=True, allow_no_indices=True, **body)
-        )
+        with translate_errors(self.es, "search"):
+            return dict(
+                self.es.search(index=self.names.alias, ignore_unavailable=True, allow_no_indices=True, **body)
+            )
 
     def count(self, flt: MentionFilter, *, unique_stories: bool = False) -> int:
         if not unique_stories:
-            return int(
-                self.es.count(index=self.names.alias, query=flt.to_query(), ignore_unavailable=True)["count"]
-            )
-        response = self._search(size=0, query=flt.to_query(), aggs=_unique_story_aggs())
-        return _unique_count(response["aggregations"])
+            with translate_errors(self.es, "count"):
+                response = self.es.count(
+                    index=self.names.alias, query=flt.to_query(), ignore_unavailable=True
+                )
+            return int(response["count"])
+        response = self._search(size=0, query=flt.to_query(), aggs=unique_story_aggs())
+        return unique_count(response["aggregations"])
 
     def histogram(
         self,
@@ -131,7 +135,7 @@ class MentionQueries:
             }
         }
         if unique_stories:
-            aggs["buckets"]["aggs"] = _unique_story_aggs()
+            aggs["buckets"]["aggs"] = unique_story_aggs()
         bounded = replace(flt, since=start, until=end)
         response = self._search(size=0, query=bounded.to_query(), aggs=aggs)
         if "aggregations" not in response:
@@ -139,7 +143,7 @@ class MentionQueries:
         out = []
         for bucket in response["aggregations"]["buckets"]["buckets"]:
             when = datetime.fromisoformat(bucket["key_as_string"].replace("Z", "+00:00"))
-            out.append((when, _unique_count(bucket) if unique_stories else bucket["doc_count"]))
+            out.append((when, unique_count(bucket) if unique_stories else bucket["doc_count"]))
         return out
 
     def counts_by(self, field_name: str, flt: MentionFilter, *, size: int = 20) -> dict[str, int]:
@@ -218,7 +222,8 @@ class MentionQueries:
         return [hit["_source"] for hit in response["hits"]["hits"]]
 
 
-def _unique_story_aggs() -> dict[str, Any]:
+def unique_story_aggs() -> dict[str, Any]:
+    """Sub-aggregations counting a story (near-duplicate group) once; read them with ``unique_count``."""
     # Mentions without a story id count one each; those with one count once per story.
     return {
         "stories": {"cardinality": {"field": "story_id", "precision_threshold": 3000}},
@@ -226,7 +231,8 @@ def _unique_story_aggs() -> dict[str, Any]:
     }
 
 
-def _unique_count(aggs: dict[str, Any]) -> int:
+def unique_count(aggs: dict[str, Any]) -> int:
+    """Stories plus mentions without a story, from the buckets of ``unique_story_aggs``."""
     return int(aggs["stories"]["value"]) + int(aggs["no_story"]["doc_count"])
 
 

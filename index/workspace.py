@@ -28,8 +28,9 @@ INFLUENCE_FACTOR = 0.3
 LATE_WEIGHT = 10.0
 INBOX_CANDIDATES = 120  # scored hits grouped into stories; a page shows at most 50 rows
 INBOX_FIELDS = [
-    "url", "title", "snippet", "text", "source", "author", "published_at", "brands", "sentiment",
-    "brand_sentiments", "story_id", "status", "handled_at", "assignee", "tags", "note", "human_sentiment",
+    "url", "title", "snippet", "text", "source", "author", "published_at", "first_seen_at", "brands",
+    "sentiment", "brand_sentiments", "story_id", "status", "handled_at", "assignee", "tags", "note",
+    "human_sentiment",
 ]  # fmt: skip
 FACETS = {
     "brand": "brands",
@@ -154,7 +155,9 @@ def inbox(
         if story in by_story:
             by_story[story].duplicates += 1
             continue
-        published = datetime.fromisoformat(doc["published_at"].replace("Z", "+00:00"))
+        # An undated post (the site shows no date) waits since Veille first saw it.
+        when = doc.get("published_at") or doc.get("first_seen_at") or now.isoformat()
+        published = datetime.fromisoformat(when.replace("Z", "+00:00"))
         age = now - published
         label = _label(doc, flt.brand)
         influence = (doc.get("author") or {}).get("influence")

@@ -22,6 +22,7 @@ from rich.table import Table
 from core.config import LoadedConfig, load_config
 from index.client import resolve_target
 from index.queries import MentionFilter
+from veille.demo_web.config import DEMO_PORT
 from veille.jobs import tasks
 from veille.jobs.runtime import Runtime
 from veille.services.es_node import LocalNode
@@ -70,7 +71,7 @@ def _on_port(loaded: LoadedConfig, demo_port: int) -> LoadedConfig:
     return load_config(moved)
 
 
-def run_demo(loaded: LoadedConfig, console: Console, *, demo_port: int = 8765) -> DemoReport:
+def run_demo(loaded: LoadedConfig, console: Console, *, demo_port: int = DEMO_PORT) -> DemoReport:
     loaded = _on_port(loaded, demo_port)
     report = DemoReport()
     target = resolve_target(loaded.config.elasticsearch)

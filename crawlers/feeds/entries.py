@@ -69,6 +69,6 @@ def entry_to_mention(entry: Any, source: FeedSource, feed_url: str, tz: ZoneInfo
         title=title,
         text=entry_text(entry) or (title or ""),
         author=Author(name=author_name or None, url=author_url or None),
-        published_at=entry_published(entry, tz, now) or now,
+        published_at=entry_published(entry, tz, now),  # undated stays None, never the poll time
         first_seen_at=now,
     )

@@ -30,7 +30,7 @@ from crawlers.fulltext import fetch_full_text
 from crawlers.http import Fetched, Fetcher, FetchError
 from crawlers.matching import BrandMatcher
 from crawlers.sources import select_feeds, source_tz
-from crawlers.state import HttpState, StateStore
+from crawlers.state import HttpState, StateStore, state_path
 from crawlers.summary import SourceSummary
 
 logger = logging.getLogger(__name__)
@@ -38,11 +38,6 @@ logger = logging.getLogger(__name__)
 # Not errors of the feed: the header and the document disagree on the encoding, or the server
 # sends a generic content type. feedparser copes; we only note it in the debug log.
 BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
-STATE_FILE = "collect.sqlite"
-
-
-def state_path(loaded: LoadedConfig) -> Any:
-    return loaded.state_dir / STATE_FILE
 
 
 def poll_feeds(

@@ -19,9 +19,8 @@ from core.config import LoadedConfig
 from core.errors import SpoolError
 from core.mention import Mention
 from core.spool import Spool
-from crawlers.feeds.poller import state_path
 from crawlers.matching import BrandMatcher
-from crawlers.state import StateStore
+from crawlers.state import StateStore, state_path
 from crawlers.summary import SourceSummary
 
 logger = logging.getLogger(__name__)

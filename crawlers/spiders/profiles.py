@@ -176,7 +176,7 @@ def build_profile(site: SiteSource) -> Profile:
     Post-level fields of ``profile`` apply to the preset's first rule (its main kind of post);
     with no preset, they make the only rule.
     """
-    base = PRESETS[site.preset] if site.preset else Profile()
+    base = PRESETS[site.preset] if site.preset and site.preset != "auto" else Profile()
     custom: SiteProfile = site.profile
     page = {name: getattr(custom, name) or getattr(base, name) for name in _PAGE_FIELDS}
     overrides = {

@@ -8,7 +8,8 @@ from email.parser import BytesParser
 
 import pytest
 
-from alerts.engine import check_alerts, flush_outgoing, mail_queue
+from alerts.engine import check_alerts
+from alerts.outgoing import flush_outgoing, mail_queue
 
 pytestmark = pytest.mark.es
 

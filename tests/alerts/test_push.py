@@ -65,9 +65,9 @@ def push_config(config_factory, **extra):
     return config_factory(notifications=notifications, **extra)
 
 
-def test_push_is_retried_after_a_failure_and_sent_once(config_factory, receiver, monkeypatch):
+def test_push_is_retried_after_a_failure_and_sent_once(make_config, receiver, monkeypatch):
     monkeypatch.setenv("VEILLE_TEST_HOOK", receiver.url)
-    loaded = push_config(config_factory, es=False)
+    loaded = push_config(make_config)
     assert queue_push(loaded, "alert", "n-1", "[Veille] Velora : pic", "12 mentions négatives") == 1
     assert queue_push(loaded, "alert", "n-1", "[Veille] Velora : pic", "12 mentions négatives") == 0
     first = flush_pushes(loaded, due_only=False)
@@ -80,10 +80,10 @@ def test_push_is_retried_after_a_failure_and_sent_once(config_factory, receiver,
     assert len(receiver.posts) == 1
 
 
-def test_a_down_target_keeps_the_push_queued(config_factory, monkeypatch):
+def test_a_down_target_keeps_the_push_queued(make_config, monkeypatch):
     down = Receiver(fail_first=100)
     monkeypatch.setenv("VEILLE_TEST_HOOK", down.url)
-    loaded = push_config(config_factory, es=False)
+    loaded = push_config(make_config)
     queue_push(loaded, "alert", "n-2", "titre", "corps")
     report = flush_pushes(loaded, due_only=False)
     assert (report.sent, report.failed) == (0, 1)
@@ -95,9 +95,9 @@ def test_a_down_target_keeps_the_push_queued(config_factory, monkeypatch):
     down.stop()
 
 
-def test_missing_env_var_is_named_and_skipped(config_factory, monkeypatch, caplog):
+def test_missing_env_var_is_named_and_skipped(make_config, monkeypatch, caplog):
     monkeypatch.delenv("VEILLE_TEST_HOOK", raising=False)
-    loaded = push_config(config_factory, es=False)
+    loaded = push_config(make_config)
     assert queue_push(loaded, "alert", "n-3", "t", "b") == 0
     assert (
         "notifications.apprise[0] (equipe): environment variable VEILLE_TEST_HOOK is not set" in caplog.text

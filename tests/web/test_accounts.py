@@ -26,8 +26,8 @@ def test_passwords_are_hashed_and_verified(tmp_path):
             raise AssertionError(f"{bad} was accepted")
 
 
-def test_users_cli_and_demo_login(config_factory):
-    loaded = config_factory(es=False)
+def test_users_cli_and_demo_login(make_config):
+    loaded = make_config()
     runner = CliRunner()
     result = runner.invoke(
         cli, ["--config", str(loaded.path), "users", "add", "lea", "--role", "viewer"],

@@ -17,4 +17,5 @@ COMMAND_MODULES = [
     "label",
     "web",
     "report",
+    "trying",
 ]

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from alerts.digest import preview_digest, send_digest
-from alerts.engine import build_rules, check_alerts, flush_outgoing, mail_queue
+from alerts.engine import build_rules, check_alerts
+from alerts.outgoing import flush_outgoing, mail_queue
 from alerts.replay import replay
 from core.config.common import format_duration, parse_duration
 from veille.commands.common import loaded_config

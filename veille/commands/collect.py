@@ -14,6 +14,7 @@ from crawlers.crawl import crawl_sites
 from crawlers.feeds.poller import poll_feeds
 from crawlers.summary import SourceSummary
 from veille.commands.common import loaded_config
+from veille.demo_web.config import DEMO_PORT
 
 COLUMNS = ("source", "kind", "fetched", "304", "items", "new", "matched", "skipped", "errors")
 
@@ -61,7 +62,7 @@ def crawl(ctx: click.Context, source: str | None) -> None:
 
 
 @click.command("demo-sites")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=DEMO_PORT, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--seed", default=7, show_default=True, help="same seed, same story")
 def demo_sites(port: int, host: str, seed: int) -> None:

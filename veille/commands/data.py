@@ -98,7 +98,8 @@ def search(
     for doc in docs:
         mention = Mention.from_document(doc)
         label = _label(mention, brand)
-        when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M")
+        published = mention.published_at
+        when = published.astimezone(tz).strftime("%d/%m %H:%M") if published else "undated"
         who = mention.author.name or "?"
         text = (mention.snippet or mention.title or mention.text).replace("\n", " ")[:110]
         click.echo(

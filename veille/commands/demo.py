@@ -9,10 +9,11 @@ from rich.console import Console
 
 from veille.commands.common import loaded_config
 from veille.demo import run_demo
+from veille.demo_web.config import DEMO_PORT
 
 
 @click.command("demo")
-@click.option("--demo-port", default=8765, show_default=True, help="port of the bundled demo web")
+@click.option("--demo-port", default=DEMO_PORT, show_default=True, help="port of the bundled demo web")
 @click.option(
     "--serve/--no-serve",
     default=None,

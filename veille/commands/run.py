@@ -6,7 +6,7 @@ import click
 
 from core.errors import IndexUnavailable
 from core.spool import Spool
-from index.client import client_url, connect, ensure_available, resolve_target
+from index.client import client_url, connect, ensure_available
 from veille.commands.common import loaded_config
 from veille.jobs.process import process_spool
 from veille.jobs.runtime import Runtime
@@ -56,7 +56,7 @@ def status(ctx: click.Context) -> None:
     click.echo(
         f"spool: {stats.ready} waiting, {stats.leased} in progress, {stats.dead} parked ({loaded.spool_path})"
     )
-    es = connect(loaded.config.elasticsearch, resolve_target(loaded.config.elasticsearch).url)
+    es = connect(loaded.config.elasticsearch)
     try:
         health = ensure_available(es)
         click.echo(f"elasticsearch: {health.get('status')} at {client_url(es)}")

@@ -20,12 +20,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 from veille.demo_web import blog, forum, news, reviews, traps
 from veille.demo_web.bench import BenchSites
+from veille.demo_web.config import DEMO_PORT
 from veille.demo_web.render import Reply, esc, html, not_found
 from veille.demo_web.world import World
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_PORT = 8765
 
 ROBOTS = """User-agent: *
 Disallow: /forum/memberlist.php
@@ -254,7 +253,7 @@ def _handler_class(server: DemoServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(port: int = DEFAULT_PORT, host: str = "127.0.0.1", *, seed: int = 7) -> None:
+def serve(port: int = DEMO_PORT, host: str = "127.0.0.1", *, seed: int = 7) -> None:
     """Run the demo web in the foreground until interrupted."""
     server = DemoServer(host, port, seed=seed)
     logger.info("demo web on %s", server.base_url)

@@ -64,14 +64,14 @@ def process(runtime: Runtime) -> Outcome:
 def alerts(runtime: Runtime, now: datetime | None = None) -> Outcome:
     from alerts.engine import check_alerts
 
-    result = check_alerts(runtime.loaded, now=now or datetime.now(UTC))
+    result = check_alerts(runtime.loaded, now=now or datetime.now(UTC), es=runtime.index().es)
     return Outcome(str(result), [], result)
 
 
 def digest(runtime: Runtime, now: datetime | None = None) -> Outcome:
     from alerts.digest import send_digest
 
-    result = send_digest(runtime.loaded, now=now or datetime.now(UTC))
+    result = send_digest(runtime.loaded, now=now or datetime.now(UTC), es=runtime.index().es)
     return Outcome(str(result), [], result)
 
 
