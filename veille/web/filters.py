@@ -15,7 +15,7 @@ SENTIMENTS = ("negative", "neutral", "positive")
 KINDS = ("forum", "blog", "review", "news", "feed")
 STATUSES = ("new", "handled", "all")
 KEYS = ("q", "brand", "source", "kind", "sentiment", "lang", "period", "status", "assignee", "tag",
-        "site", "author", "id")  # fmt: skip
+        "site", "author", "id", "more")  # fmt: skip
 
 
 @dataclass(frozen=True)

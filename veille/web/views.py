@@ -107,13 +107,15 @@ async def inbox_page(request: Request, ws: Workspace, user: User) -> Response:
     filters = _filters(request, ws)
     now = ws.clock()
     target = ws.loaded.config.digest.response_target
+    # The most urgent 30 by default: a page that renders fast; "more" asks for up to 100.
+    size = 100 if request.query_params.get("more") else 30
     result = await ws.run(
         workspace.inbox, ws.es, ws.names, filters.mention_filter(now), filters.narrowing(),
-        now=now, target=target,
+        now=now, target=target, size=size,
     )  # fmt: skip
     users = await ws.run(ws.accounts.users)
     return _html(request, "inbox.html.j2", ws, user, page=result, filters=filters, target=target,
-                 teammates=[u.name for u in users if u.can("responder")])  # fmt: skip
+                 teammates=[u.name for u in users if u.can("responder")], size=size)  # fmt: skip
 
 
 @page()
