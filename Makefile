@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TEST_ES_PORT ?= 9250
 
-.PHONY: demo test lint bench install es-start es-stop clean
+.PHONY: demo test lint bench install es-start es-stop clean hardening
 
 install: $(STAMP)
 
@@ -24,14 +24,22 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/veille demo
 
-test: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: install lint
 	$(BIN)/veille es start --port $(TEST_ES_PORT)
 	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Lint: ruff, then mypy over every package (strict on core/, index/ and alerts/: see pyproject.toml).
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# The full fuzz (1,000 examples per property) and soak (100,000 mentions) runs; `make test` runs
+# short versions of both.
+hardening: install
+	$(BIN)/veille es start --port $(TEST_ES_PORT)
+	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) VEILLE_FUZZ_EXAMPLES=1000 VEILLE_SOAK_MENTIONS=100000 \
+		$(BIN)/python -m pytest tests/hardening -p no:timeout -s $(PYTEST_ARGS)
 
 es-start: install
 	$(BIN)/veille es start

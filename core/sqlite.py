@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Self
 
 from core.errors import VeilleError
+from core.private_files import private_dir, private_file
 
 
 class SqliteStore:
@@ -31,7 +32,8 @@ class SqliteStore:
         self.path = Path(path)
         self._closed = False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
+            private_file(self.path)  # SQLite gives the -wal and -shm files the same mode
             # isolation_level=None: transactions are ours (BEGIN IMMEDIATE), so a read-then-write
             # is atomic across processes.
             self._db = sqlite3.connect(

@@ -32,8 +32,8 @@ def declared_charset(body: bytes, header: str | None) -> str | None:
     """The charset the HTTP header, else the page's ``<meta>``, declares (normalised)."""
     if header and (match := re.search(r"charset=([^\s;]+)", header, re.IGNORECASE)):
         return _norm(match.group(1))
-    match = _META.search(body[:4096])
-    return _norm(match.group(1).decode("ascii", "ignore")) if match else None
+    meta = _META.search(body[:4096])
+    return _norm(meta.group(1).decode("ascii", "ignore")) if meta else None
 
 
 def decode_page(body: bytes, content_type: str | None = None) -> tuple[str, str | None]:

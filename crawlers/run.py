@@ -62,7 +62,7 @@ def run(config_path: Path, source: str | None, result_path: Path, log_level: int
     process.start(install_signal_handlers=False)
     for site, kind, crawler in crawlers:
         spider = crawler.spider
-        summary = spider.summary if spider is not None else SourceSummary(site.name, kind)
+        summary = spider.summary if isinstance(spider, SiteSpider) else SourceSummary(site.name, kind)
         if spider is None:
             summary.error(str(site.start_urls[0]), "the crawler did not start (see the log)")
         summaries.append(summary.to_dict())

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS seen (
     PRIMARY KEY (source, key)
 );
 CREATE INDEX IF NOT EXISTS seen_age ON seen(source, seen_at);
+CREATE TABLE IF NOT EXISTS empty_runs (source TEXT PRIMARY KEY, runs INTEGER NOT NULL);
 """
 
 # Per source, how many seen keys are kept (oldest forgotten first). A feed shows a few dozen
@@ -63,6 +64,20 @@ class StateStore(SqliteStore):
     def __init__(self, path: str | Path, *, keep: int = DEFAULT_KEEP) -> None:
         self.keep = keep
         super().__init__(path)
+
+    # -- runs that found nothing ---------------------------------------------------------------
+    def count_empty_run(self, source: str, empty: bool) -> int:
+        """Record one run of ``source``; returns how many runs in a row found nothing (0 if not)."""
+        with self._transaction() as db:
+            if not empty:
+                db.execute("DELETE FROM empty_runs WHERE source = ?", (source,))
+                return 0
+            db.execute(
+                "INSERT INTO empty_runs(source, runs) VALUES (?, 1) "
+                "ON CONFLICT(source) DO UPDATE SET runs = runs + 1",
+                (source,),
+            )
+            return int(db.execute("SELECT runs FROM empty_runs WHERE source = ?", (source,)).fetchone()[0])
 
     # -- feed validators -----------------------------------------------------------------------
     def http_state(self, source: str, url: str) -> HttpState | None:

@@ -32,6 +32,7 @@ class SourceSummary:
     anonymous: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    spool_failed: bool = False  # some matched items could not be spooled: the run did not complete
 
     def error(self, url: str, reason: str) -> SourceError:
         """Record a failure of this source at ``url``; returns it as a ``SourceError``."""

@@ -47,10 +47,6 @@ class FrenchLexicon:
     _cache: dict[str, float | None] = field(default_factory=dict, repr=False)
     _negated_cache: dict[str, float | None] = field(default_factory=dict, repr=False)
 
-    @property
-    def longest_idiom(self) -> int:
-        return max((len(k) for k in self.idioms), default=0)
-
     @classmethod
     def load(
         cls,

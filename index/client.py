@@ -25,6 +25,7 @@ from elasticsearch import ApiError, Elasticsearch
 from core.config.elasticsearch import ElasticsearchConfig
 from core.config.secrets import read_secret
 from core.errors import IndexUnavailable
+from index import local_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -40,15 +41,23 @@ class Target:
 
 
 def resolve_target(config: ElasticsearchConfig) -> Target:
-    """``$ES_URL`` wins, then ``elasticsearch.url``, else the local node on ``local.port``."""
+    """``$ES_URL`` wins, then ``elasticsearch.url``, else the local node on ``local.port``.
+
+    Either may list several nodes of one cluster, comma-separated: the client spreads requests
+    over them and retries on another when one is down.
+    """
     url = os.environ.get(ENV_URL) or config.url
     if url:
-        return Target(url.rstrip("/"), local=False)
+        return Target(
+            ",".join(part.strip().rstrip("/") for part in url.split(",") if part.strip()), local=False
+        )
     return Target(f"http://127.0.0.1:{config.local.port}", local=True)
 
 
 def safe_url(url: str) -> str:
-    """``url`` without any user:password part, for messages and logs."""
+    """``url`` (or comma-separated URLs) without any user:password part, for messages and logs."""
+    if "," in url:
+        return ",".join(safe_url(part.strip()) for part in url.split(","))
     parts = urlsplit(url)
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
@@ -56,7 +65,8 @@ def safe_url(url: str) -> str:
 
 
 def connect(config: ElasticsearchConfig, url: str | None = None) -> Elasticsearch:
-    """A client for ``url`` (default: ``resolve_target``), credentials from the environment.
+    """A client for ``url`` (default: ``resolve_target``; several comma-separated URLs allowed),
+    credentials from the environment, else the local node's own (``index.local_credentials``).
 
     Nothing is sent yet: ``open_client`` also checks the cluster answers.
     """
@@ -74,9 +84,13 @@ def connect(config: ElasticsearchConfig, url: str | None = None) -> Elasticsearc
         options["api_key"] = api_key
     elif username and password:
         options["basic_auth"] = (username, password)
+    else:
+        # Veille's own node: the API key `veille es start` generated (index.local_credentials).
+        options.update(local_credentials.client_options(target))
     if ca_certs:
         options["ca_certs"] = ca_certs
-    return Elasticsearch(target, **options)
+    hosts = [part.strip() for part in target.split(",") if part.strip()]
+    return Elasticsearch(hosts, **options)
 
 
 def open_client(config: ElasticsearchConfig) -> Elasticsearch:

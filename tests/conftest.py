@@ -22,6 +22,7 @@ from elasticsearch import Elasticsearch
 from core.config import LoadedConfig, load_config
 from core.config.elasticsearch import ElasticsearchConfig
 from core.mention import Mention
+from index import local_credentials
 from index.names import IndexNames
 from index.templates import ensure_templates
 from tests import support
@@ -49,7 +50,8 @@ def es_url() -> str:
 
 @pytest.fixture(scope="session")
 def es_client(es_url: str) -> Iterator[Elasticsearch]:
-    client = Elasticsearch(es_url, request_timeout=60)
+    # The local node has authentication on: its API key is found from the URL, as connect() does.
+    client = Elasticsearch(es_url, request_timeout=60, **local_credentials.client_options(es_url))
     yield client
     client.close()
 

@@ -65,7 +65,7 @@ def _letters(text: str) -> str:
 def keyword_clause(keyword: str) -> dict[str, Any]:
     """Query matching ``keyword`` as a word or a phrase in the title or the text."""
     tokens = keyword_tokens(keyword)
-    per_field = []
+    per_field: list[dict[str, Any]] = []
     for field in FIELDS:
         if len(tokens) == 1:
             per_field.append({"regexp": {field: {"value": token_regexp(tokens[0])}}})

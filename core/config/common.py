@@ -60,6 +60,21 @@ def parse_clock(value: Any) -> time:
 Duration = Annotated[
     timedelta, BeforeValidator(parse_duration), PlainSerializer(format_duration, return_type=str)
 ]
+
+
+def _positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError("must be more than 0 (a zero interval would run without pause)")
+    return value
+
+
+# Intervals, timeouts, windows and cool-downs: zero would mean a busy loop or no cool-down at all.
+PositiveDuration = Annotated[
+    timedelta,
+    BeforeValidator(parse_duration),
+    AfterValidator(_positive),
+    PlainSerializer(format_duration, return_type=str),
+]
 ClockTime = Annotated[time, BeforeValidator(parse_clock), PlainSerializer(lambda t: t.strftime("%H:%M"))]
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
-from core.config.common import Duration, StrictModel
+from core.config.common import Duration, PositiveDuration, StrictModel, parse_duration
 
 # "auto": detect the engine on each page (generator meta, body classes, structured data).
 Preset = Literal["auto", "phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]
@@ -54,7 +54,12 @@ class _SourceBase(StrictModel):
     enabled: bool = True
     timezone: str | None = Field(None, description="site's local timezone for dates without offset")
     language: Literal["fr", "en"] | None = Field(None, description="hint when the page does not say")
-    timeout: Duration | None = Field(None, description="overrides crawl.timeout for this source")
+    timeout: PositiveDuration | None = Field(None, description="overrides crawl.timeout for this source")
+    also_fetch_from: list[str] = Field(
+        default_factory=list,
+        description="other sites this source may download from ('https://host[:port]' or 'host'); "
+        "by default only its own scheme, host and port",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -122,8 +127,8 @@ class Crawl(StrictModel):
     user_agent: str = "VeilleBot/0.1 (+https://github.com/veille/veille; brand monitoring)"
     obey_robots_txt: bool = True
     concurrency_per_domain: int = Field(2, ge=1, le=32)
-    download_delay: Duration = Field(default="0s")
+    download_delay: Duration = Field(default=parse_duration("0s"))
     autothrottle: bool = True
-    timeout: Duration = Field(default="20s")
+    timeout: PositiveDuration = Field(default=parse_duration("20s"))
     retries: int = Field(2, ge=0, le=10)
     max_page_size: int = Field(5_000_000, ge=10_000, description="bytes; larger pages are dropped")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -19,7 +20,8 @@ def extract_article(html: str, page_url: str, ctx: PageContext) -> PageResult:
 
     result = PageResult()
     try:
-        document = trafilatura.bare_extraction(html, url=page_url, with_metadata=True, as_dict=True)
+        extracted = trafilatura.bare_extraction(html, url=page_url, with_metadata=True, as_dict=True)
+        document: dict[str, Any] | None = extracted if isinstance(extracted, dict) else None
     except Exception as exc:  # trafilatura raises what its parsers raise on odd markup
         result.problems.append(f"article text unreadable: {exc}")
         return result

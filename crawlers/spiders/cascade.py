@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from parsel import Selector
 
@@ -33,6 +35,16 @@ logger = logging.getLogger(__name__)
 
 def _key(mention: Mention) -> str:
     return " ".join(fold_text(mention.text[:400]).split())[:80]
+
+
+def _canonical(page: Selector, page_url: str) -> str | None:
+    """The page's ``<link rel=canonical>``, absolute, when it stays on the page's host."""
+    href = page.xpath("//head/link[@rel='canonical']/@href").get()
+    if not href:
+        return None
+    url = urldefrag(urljoin(page_url, href.strip()))[0]
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc == urlsplit(page_url).netloc else None
 
 
 def _same_author(a: Mention, b: Mention) -> bool:
@@ -55,7 +67,7 @@ def _add(into: PageResult, found: PageResult, layer: str) -> None:
             into.layers[mention.id] = layer
             continue
         kept = into.mentions[index]
-        updates = {}
+        updates: dict[str, Any] = {}
         if kept.rating is None and mention.rating is not None:
             updates["rating"] = mention.rating
         if kept.published_at is None and mention.published_at is not None:
@@ -92,6 +104,11 @@ def extract_page(
         lang = (page.xpath("/html/@lang").get() or "").strip().lower()[:2]
         if lang.isalpha() and len(lang) == 2:
             ctx = replace(ctx, language=lang)
+    canonical = _canonical(page, page_url)
+    if canonical and urldefrag(ctx.thread_url or page_url)[0] == urldefrag(page_url)[0]:
+        # The first page of a thread, reached by a URL with session ids or sorting options:
+        # its posts get the URL the site itself calls canonical, the same on every visit.
+        ctx = replace(ctx, thread_url=canonical)
     result = PageResult()
     engine = None
     auto = profile is None

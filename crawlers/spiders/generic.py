@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from datetime import datetime
 from urllib.parse import urldefrag
 
 from lxml import html as lxml_html
@@ -77,7 +78,7 @@ def _author(block: lxml_html.HtmlElement) -> str | None:
 
 
 def _groups(root: lxml_html.HtmlElement) -> list[list[lxml_html.HtmlElement]]:
-    found = []
+    found: list[list[lxml_html.HtmlElement]] = []
     for parent in root.iter():
         if not isinstance(parent.tag, str) or parent.tag in _SKIP:
             continue
@@ -91,15 +92,15 @@ def _groups(root: lxml_html.HtmlElement) -> list[list[lxml_html.HtmlElement]]:
 
 def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContext) -> PageResult:
     """Posts of the best group of repeated, dated sibling blocks; nothing when there is none."""
-    best: list[tuple[lxml_html.HtmlElement, object]] = []
+    best: list[tuple[lxml_html.HtmlElement, datetime]] = []
     best_score = (0, 0)
     for group in _groups(root):
         dated = [(block, when) for block in group if (when := _date(block, ctx)) is not None]
         if len(dated) < 2:
             continue
-        text = sum(len(block.text_content()) for block, _ in dated)
-        if (len(dated), text) > best_score:
-            best, best_score = dated, (len(dated), text)
+        size = sum(len(block.text_content()) for block, _ in dated)
+        if (len(dated), size) > best_score:
+            best, best_score = dated, (len(dated), size)
     result = PageResult()
     thread = urldefrag(ctx.thread_url or page_url)[0]
     for block, when in best:
@@ -117,7 +118,7 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
                     source=Source(kind=SourceKind(ctx.kind), name=ctx.source),
                     text=text,
                     author=Author(name=author),
-                    published_at=when,  # type: ignore[arg-type]
+                    published_at=when,
                     first_seen_at=ctx.now,
                 )
             )

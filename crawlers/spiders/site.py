@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
-from parsel import Selector
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
@@ -27,9 +27,10 @@ from twisted.python.failure import Failure
 from core.config.sources import SiteSource
 from core.mention import Mention
 from crawlers.charset import decode_page
+from crawlers.confine import Scope
 from crawlers.spiders.cascade import extract_page
 from crawlers.spiders.extract import PageContext, PageResult, page_links
-from crawlers.spiders.middlewares import RedirectRefused, host_allowed
+from crawlers.spiders.middlewares import RedirectRefused
 from crawlers.spiders.profiles import PRESETS, Profile, build_profile
 from crawlers.summary import SourceSummary
 
@@ -56,6 +57,10 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = source.allowed_domains or sorted(
             {urlsplit(str(url)).hostname or "" for url in source.start_urls}
         )
+        # Own origins, plus allowed_domains on the same ports: a port elsewhere on the host is off-site.
+        self.scope = Scope(
+            source.name, [str(url) for url in source.start_urls], source.also_fetch_from, self.allowed_domains
+        )
         self.summary = SourceSummary(source.name, kind)
         self.requested: set[str] = set()
         self.undated = 0
@@ -66,9 +71,10 @@ class SiteSpider(scrapy.Spider):
     def _request(self, url: str, thread_url: str | None) -> scrapy.Request | None:
         if url in self.requested:
             return None
-        if not host_allowed(urlsplit(url).hostname, self.allowed_domains):
+        refused = self.scope.refuse(url)
+        if refused is not None:
             self.summary.skipped += 1
-            logger.debug("%s: off-site link not followed: %s", self.name, url)
+            logger.debug("%s: link not followed: %s: %s", self.name, url, refused)
             return None
         if len(self.requested) >= self.source.max_pages:
             self.summary.skipped += 1
@@ -100,7 +106,7 @@ class SiteSpider(scrapy.Spider):
             thread_url=thread_url,
         )
         text, selector = response.text, response.selector
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         decoded, note = decode_page(response.body, content_type)
         if note is not None:
             logger.warning("%s: %s: %s; decoded accordingly", self.name, response.url, note)
@@ -131,7 +137,8 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     def failed(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
+        # Scrapy sets ``request`` on the Failure it hands to an errback; Twisted's type does not know it.
+        request: scrapy.Request = getattr(failure, "request")  # noqa: B009
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
         if failure.check(RedirectRefused):
             self.summary.error(first_url, failure.value.reason)

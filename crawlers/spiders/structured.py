@@ -59,6 +59,8 @@ def _walk(node: Any, product: str | None = None) -> Iterator[tuple[dict[str, Any
     if not isinstance(node, dict):
         return
     types = _types(node)
+    if types & {"FAQPage", "HowTo"}:
+        return  # the site's own answers, not its visitors' words
     if "Review" in types:
         reviewed = _name(node.get("itemReviewed")) or product
         yield node, reviewed

@@ -26,7 +26,9 @@ def _page(name: str) -> bytes:
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        path, charset = self.path.strip("/"), "utf-8"
+        path, charset = self.path.strip("/").split("?")[0], "utf-8"
+        canonical = path.startswith("canonical/")
+        path = path.removeprefix("canonical/")
         if path.startswith("lying-charset/"):
             path, charset = path.removeprefix("lying-charset/"), "iso-8859-1"
         if path.startswith("no-ids/"):
@@ -39,6 +41,9 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.send_error(404)
             return
+        if canonical:  # the page names its own address on this server as canonical
+            link = f'<link rel="canonical" href="/canonical/{path}">'.encode()
+            body = re.sub(rb'<link rel="canonical"[^>]*>', b"", body).replace(b"<head>", b"<head>" + link, 1)
         self.send_response(200)
         self.send_header("Content-Type", f"text/html; charset={charset}")
         self.send_header("Content-Length", str(len(body)))
@@ -123,3 +128,17 @@ def test_try_command_never_silent_on_zero(site):
     outcome = CliRunner().invoke(cli, ["try", f"{site}/empty"])
     assert outcome.exit_code == 1
     assert "items: 0" in outcome.output and "nothing found" in outcome.output
+
+
+def test_rel_canonical_gives_the_posts_their_url_whatever_the_visited_one(site):
+    # The saved page names https://www.tastesoflizzyt.com/... as canonical: not our host, ignored.
+    foreign, _ = extract_url(f"{site}/tastesoflizzyt.com__tastesoflizzyt_1?utm_source=x", kind="blog")
+    assert all(m.url.startswith(site) for m in foreign.mentions)
+    # Same host: visited with a session id and a sort order, the posts keep the canonical URL.
+    visited, _ = extract_url(
+        f"{site}/canonical/aflavorjournal.com__aflavorjournal_1?sid=1&order=asc", kind="blog"
+    )
+    plain, _ = extract_url(f"{site}/canonical/aflavorjournal.com__aflavorjournal_1", kind="blog")
+    comments = [m for m in visited.mentions if m.anchor]
+    assert comments and all("order=" not in m.url for m in comments)
+    assert {m.id for m in comments} == {m.id for m in plain.mentions if m.anchor}

@@ -13,6 +13,7 @@ from elasticsearch import Elasticsearch
 
 from core.config.elasticsearch import ElasticsearchConfig
 from core.spool import Spool
+from index import local_credentials
 from index.indexer import Indexer
 from tests.support import start_node_or_skip
 from veille.jobs.process import process_spool
@@ -44,7 +45,7 @@ def velora_mentions(make_mention, count):
 
 
 def count_in(es_url, alias):
-    with Elasticsearch(es_url) as es:
+    with Elasticsearch(es_url, **local_credentials.client_options(es_url)) as es:
         es.indices.refresh(index=alias, ignore_unavailable=True)
         return es.count(index=alias, ignore_unavailable=True)["count"]
 

@@ -18,4 +18,5 @@ COMMAND_MODULES = [
     "web",
     "report",
     "trying",
+    "privacy",
 ]

@@ -9,11 +9,6 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from alerts.digest import preview_digest, send_digest
-from alerts.engine import build_rules, check_alerts
-from alerts.outgoing import flush_outgoing, mail_queue
-from alerts.replay import replay
-from core.config.common import format_duration, parse_duration
 from veille.commands.common import loaded_config
 
 
@@ -42,6 +37,8 @@ def alerts_group() -> None:
 @click.pass_context
 def check(ctx: click.Context, dry_run: bool, now_text: str | None, only: str | None) -> None:
     """Evaluate every enabled rule once and notify what fired (each alert is sent once)."""
+    from alerts.engine import check_alerts
+
     loaded = loaded_config(ctx)
     now = parse_when(now_text, loaded.config.tz, "--now")
     report = check_alerts(loaded, now, dry_run, only=only)
@@ -63,7 +60,10 @@ def check(ctx: click.Context, dry_run: bool, now_text: str | None, only: str | N
         click.echo(f"email: {report.flush}")
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
-    if report.errors:
+    waiting = report.flush.waiting if report.flush is not None else 0
+    if waiting:
+        click.echo(f"{waiting} email(s) not delivered yet: they stay queued for a later retry", err=True)
+    if report.errors or waiting:
         ctx.exit(1)
 
 
@@ -78,6 +78,9 @@ def replay_command(
     ctx: click.Context, since_text: str, until_text: str, step: str, only: str | None, as_json: bool
 ) -> None:
     """Evaluate the rules over stored history and print when each would have fired, and why."""
+    from alerts.replay import replay
+    from core.config.common import format_duration, parse_duration
+
     loaded = loaded_config(ctx)
     tz = loaded.config.tz
     try:
@@ -108,6 +111,8 @@ def replay_command(
 @click.pass_context
 def flush(ctx: click.Context) -> None:
     """Send every email waiting in the outgoing queue now (SMTP, or the outbox folder)."""
+    from alerts.outgoing import flush_outgoing, mail_queue
+
     loaded = loaded_config(ctx)
     report = flush_outgoing(loaded, due_only=False)
     with mail_queue(loaded) as queue:
@@ -124,6 +129,9 @@ def flush(ctx: click.Context) -> None:
 @click.pass_context
 def rules(ctx: click.Context) -> None:
     """List the configured rules and what they watch."""
+    from alerts.engine import build_rules
+    from core.config.common import format_duration
+
     loaded = loaded_config(ctx)
     enabled = {rule.name for rule in build_rules(loaded.config)}
     for cfg in loaded.config.alerts.rules:
@@ -146,6 +154,8 @@ def rules(ctx: click.Context) -> None:
 @click.pass_context
 def digest(ctx: click.Context, preview: Path | None, send: bool, force: bool, now_text: str | None) -> None:
     """The daily digest: preview it in a browser, or send it."""
+    from alerts.digest import preview_digest, send_digest
+
     if not preview and not send:
         raise click.UsageError("choose --preview FILE.html or --send")
     loaded = loaded_config(ctx)

@@ -2,20 +2,25 @@
 
 Mentions found go to the spool; a source that fails is reported on its own line and the others
 carry on. The exit code is 0 when the run completed, even if some sources failed (their errors
-are printed): failures of one source are not failures of the run.
+are printed): failures of one source are not failures of the run. It is 1 when the spool could
+not be written: then the run did not complete (what was found is collected again next time).
+So that no source is ever silently at zero, ``veille crawl`` exits 3 when a site answered but
+yielded no item at all; posts without a date or an author are counted per source under the table.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-# Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
-from crawlers.crawl import crawl_sites
-from crawlers.feeds.poller import poll_feeds
-from crawlers.summary import SourceSummary
 from veille.commands.common import loaded_config
 from veille.demo_web.config import DEMO_PORT
 
+if TYPE_CHECKING:
+    from crawlers.summary import SourceSummary
+
+EXIT_NOTHING_FOUND = 3
 COLUMNS = ("source", "kind", "fetched", "304", "items", "new", "matched", "skipped", "errors")
 
 
@@ -39,6 +44,14 @@ def format_summary(summaries: list[SourceSummary]) -> str:
         return "  ".join(cells).rstrip()
 
     out = [line(table[0]), "  ".join("-" * w for w in widths), *(line(r) for r in rows), line(total)]
+    gaps = [
+        f"  {s.source}: {s.empty_pages} page(s) without any post, {s.undated} item(s) without a date,"
+        f" {s.anonymous} without an author"
+        for s in summaries
+        if s.empty_pages or s.undated or s.anonymous
+    ]
+    if gaps:
+        out += ["", "incomplete items (no silent zero):", *gaps]
     errors = [error for s in summaries for error in s.errors]
     if errors:
         out += ["", f"{len(errors)} error(s):", *(f"  {e}" for e in errors)]
@@ -50,15 +63,41 @@ def format_summary(summaries: list[SourceSummary]) -> str:
 @click.pass_context
 def poll(ctx: click.Context, source: str | None) -> None:
     """Poll the feeds once; new entries that name a brand go to the spool."""
-    click.echo(format_summary(poll_feeds(loaded_config(ctx), source)))
+    from crawlers.feeds.poller import poll_feeds
+
+    summaries = poll_feeds(loaded_config(ctx), source)
+    click.echo(format_summary(summaries))
+    _exit_if_not_spooled(ctx, summaries)
 
 
 @click.command("crawl")
 @click.option("--source", "source", default=None, metavar="NAME", help="crawl only this site")
 @click.pass_context
 def crawl(ctx: click.Context, source: str | None) -> None:
-    """Crawl the forums, blogs and review sites once (new or edited posts go to the spool)."""
-    click.echo(format_summary(crawl_sites(loaded_config(ctx), source)))
+    """Crawl the forums, blogs and review sites once (new or edited posts go to the spool).
+
+    Exit code 1 when the spool could not be written; 3 when a site answered but no post, comment
+    or review was found on it: its preset or profile no longer fits the pages (see ``veille try URL``).
+    """
+    # Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
+    from crawlers.crawl import crawl_sites
+
+    summaries = crawl_sites(loaded_config(ctx), source)
+    click.echo(format_summary(summaries))
+    _exit_if_not_spooled(ctx, summaries)
+    if any(s.fetched and not s.items for s in summaries):
+        ctx.exit(EXIT_NOTHING_FOUND)
+
+
+def _exit_if_not_spooled(ctx: click.Context, summaries: list[SourceSummary]) -> None:
+    failed = [s.source for s in summaries if s.spool_failed]
+    if failed:
+        click.echo(
+            f"error: the spool could not be written for {', '.join(failed)}; "
+            "their new items will be collected again on the next run",
+            err=True,
+        )
+        ctx.exit(1)
 
 
 @click.command("demo-sites")

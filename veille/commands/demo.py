@@ -5,10 +5,8 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.console import Console
 
 from veille.commands.common import loaded_config
-from veille.demo import run_demo
 from veille.demo_web.config import DEMO_PORT
 
 
@@ -23,6 +21,9 @@ from veille.demo_web.config import DEMO_PORT
 def demo(ctx: click.Context, demo_port: int, serve: bool | None) -> None:
     """Start ES and the demo web, run poll, crawl, process, alerts and the digest preview once,
     then open the web workspace (its address and a login are printed)."""
+    from rich.console import Console
+
+    from veille.demo import run_demo
     from veille.web.server import demo_login
     from veille.web.server import serve as serve_web
 

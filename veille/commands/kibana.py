@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from veille.commands.common import loaded_config
-from veille.kibana import build_saved_objects, import_saved_objects, to_ndjson
 
 
 @click.group("kibana")
@@ -25,6 +24,8 @@ def kibana_group() -> None:
 @click.pass_context
 def export(ctx: click.Context, output: Path | None) -> None:
     """Write the saved objects for this config (index prefix, brands, crisis words) as NDJSON."""
+    from veille.kibana import build_saved_objects, to_ndjson
+
     objects = build_saved_objects(loaded_config(ctx).config)
     text = to_ndjson(objects)
     if output is None:
@@ -48,6 +49,8 @@ def export(ctx: click.Context, output: Path | None) -> None:
 @click.pass_context
 def import_(ctx: click.Context, url: str | None, space: str | None, file: Path | None) -> None:
     """Import (overwrite) the saved objects; credentials from KIBANA_API_KEY or KIBANA_USERNAME/PASSWORD."""
+    from veille.kibana import build_saved_objects, import_saved_objects, to_ndjson
+
     config = loaded_config(ctx).config
     url = url or config.alerts.kibana_url
     if not url:

@@ -5,12 +5,7 @@ from __future__ import annotations
 import click
 
 from core.errors import IndexUnavailable
-from core.spool import Spool
-from index.client import client_url, connect, ensure_available
 from veille.commands.common import loaded_config
-from veille.jobs.process import process_spool
-from veille.jobs.runtime import Runtime
-from veille.scheduler import VeilleScheduler, read_jobs
 
 
 @click.command("process")
@@ -18,6 +13,9 @@ from veille.scheduler import VeilleScheduler, read_jobs
 @click.pass_context
 def process(ctx: click.Context, max_batches: int | None) -> None:
     """Enrich the spooled mentions and index them (exit 1 if Elasticsearch is unavailable)."""
+    from veille.jobs.process import process_spool
+    from veille.jobs.runtime import Runtime
+
     runtime = Runtime(loaded_config(ctx))
     try:
         summary = process_spool(runtime.loaded, runtime.enricher, runtime.indexer(), max_batches=max_batches)
@@ -34,6 +32,9 @@ def process(ctx: click.Context, max_batches: int | None) -> None:
 @click.pass_context
 def run(ctx: click.Context) -> None:
     """Run the scheduler until SIGTERM/SIGINT: poll, crawl, process, alerts, digest, housekeeping."""
+    from veille.jobs.runtime import Runtime
+    from veille.scheduler import VeilleScheduler
+
     VeilleScheduler(Runtime(loaded_config(ctx))).run_until_stopped()
 
 
@@ -41,6 +42,10 @@ def run(ctx: click.Context) -> None:
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """Jobs with their last and next runs, the spool depth and Elasticsearch health."""
+    from core.spool import Spool
+    from index.client import client_url, connect, ensure_available
+    from veille.scheduler import read_jobs
+
     loaded = loaded_config(ctx)
     tz = loaded.config.tz
     jobs = read_jobs(loaded)

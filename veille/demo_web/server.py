@@ -14,6 +14,7 @@ import threading
 import time
 from collections import deque
 from datetime import UTC, datetime
+from email.message import Message
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -64,7 +65,8 @@ class DemoServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self._httpd.server_address[0]}:{self.port}"
+        host = self._httpd.server_address[0]
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{self.port}"
 
     def start(self) -> DemoServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="demo-web", daemon=True)
@@ -195,8 +197,8 @@ def _json(data: dict, status: int = 200) -> Reply:
     return Reply(json.dumps(data), status=status, content_type="application/json")
 
 
-def _not_modified(headers: dict[str, str], request_headers: object) -> bool:
-    get = request_headers.get  # type: ignore[attr-defined]
+def _not_modified(headers: dict[str, str], request_headers: Message) -> bool:
+    get = request_headers.get
     etag, since = get("If-None-Match"), get("If-Modified-Since")
     if etag is not None and "ETag" in headers:
         return etag.strip() == headers["ETag"]
