@@ -89,7 +89,7 @@ def brand_digest(
         }
         for i in range(DAYS - 1, -1, -1)
     ]
-    aggs = {
+    aggs: dict[str, Any] = {
         "last24": {
             "filter": published_between(day, now),
             "aggs": {
@@ -146,7 +146,7 @@ def _fresh(es: Elasticsearch, names: IndexNames, out: BrandDigest, now: datetime
         ]}},
         size=FRESH_FETCHED,
         sort=[{"author.influence": {"order": "desc", "missing": "_last"}}, {"published_at": "desc"}],
-        source=[*SHOWN_FIELDS, "story_id"],
+        source_includes=[*SHOWN_FIELDS, "story_id"],
         track_total_hits=True,
         ignore_unavailable=True,
         allow_no_indices=True,
@@ -175,7 +175,7 @@ def _worst_reviews(es: Elasticsearch, names: IndexNames, out: BrandDigest, now: 
         ]}},
         size=REVIEWS_SHOWN,
         sort=[{"rating.normalized": "asc"}, {"published_at": "desc"}],
-        source=SHOWN_FIELDS,
+        source_includes=SHOWN_FIELDS,
         ignore_unavailable=True,
         allow_no_indices=True,
     )  # fmt: skip
@@ -187,8 +187,14 @@ def _worst_reviews(es: Elasticsearch, names: IndexNames, out: BrandDigest, now: 
 
 def stars(rating: dict[str, Any]) -> str:
     """``★★☆☆☆`` for 2 out of 5, whatever the site's scale (shown on five stars)."""
-    best, worst, value = rating.get("best", 5.0), rating.get("worst", 1.0), rating.get("value")
-    if value is None or best <= worst:
+    if rating.get("value") is None:
+        return ""
+    best, worst, value = (
+        float(rating.get("best", 5.0)),
+        float(rating.get("worst", 1.0)),
+        float(rating["value"]),
+    )
+    if best <= worst:
         return ""
     filled = round(1 + 4 * (value - worst) / (best - worst))
     return "★" * filled + "☆" * (5 - filled)

@@ -150,7 +150,7 @@ def response_times(
         query={
             "bool": {"filter": [*base, {"term": {"status": "handled"}}, {"exists": {"field": "handled_at"}}]}
         },
-        source=["published_at", "handled_at"],
+        source_includes=["published_at", "handled_at"],
         size=10_000,
         ignore_unavailable=True,
         allow_no_indices=True,

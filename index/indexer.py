@@ -217,7 +217,7 @@ class Indexer:
         response = self.es.search(
             index=self.names.alias,
             query={"ids": {"values": ids}},
-            source=["human_sentiment"] if verdicts else False,
+            **({"source_includes": ["human_sentiment"]} if verdicts else {"source": False}),
             size=len(ids),
             ignore_unavailable=True,
             allow_no_indices=True,

@@ -141,9 +141,11 @@ class Workflow:
 
 
 def _current_label(doc: dict[str, Any], brand: str | None) -> str | None:
+    label: Any = None
     if brand is not None:
-        for bs in doc.get("brand_sentiments") or []:
-            if bs.get("brand") == brand:
-                return bs.get("label")
-    sentiment = doc.get("sentiment") or {}
-    return sentiment.get("label")
+        label = next(
+            (bs.get("label") for bs in doc.get("brand_sentiments") or [] if bs.get("brand") == brand), None
+        )
+    if label is None:
+        label = (doc.get("sentiment") or {}).get("label")
+    return None if label is None else str(label)

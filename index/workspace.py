@@ -94,10 +94,14 @@ def _with(flt: MentionFilter, more: Narrowing) -> MentionFilter:
 
 
 def _label(doc: dict[str, Any], brand: str | None) -> str | None:
+    label: Any = None
     for bs in doc.get("brand_sentiments") or []:
         if brand is None or bs.get("brand") == brand:
-            return bs.get("label")
-    return (doc.get("sentiment") or {}).get("label")
+            label = bs.get("label")
+            break
+    if label is None:
+        label = (doc.get("sentiment") or {}).get("label")
+    return None if label is None else str(label)
 
 
 def inbox(
@@ -138,7 +142,7 @@ def inbox(
         },
         sort=[{"_score": "desc"}, {"published_at": "asc"}],
         size=INBOX_CANDIDATES,
-        source=INBOX_FIELDS,
+        source_includes=INBOX_FIELDS,
         track_total_hits=True,
         aggs={"overdue": {"filter": {"range": {"published_at": {"lt": late}}}}},
         ignore_unavailable=True,

@@ -52,6 +52,9 @@ class Email(StrictModel):
         return value
 
 
+ALERT_ONLY: tuple[Literal["alert", "digest"], ...] = ("alert",)
+
+
 class AppriseTarget(StrictModel):
     """A chat or push target (Slack, Teams, Mattermost, Discord, a webhook…) as an Apprise URL.
 
@@ -60,7 +63,7 @@ class AppriseTarget(StrictModel):
 
     name: str = Field(min_length=1)
     url_env: EnvVarName = Field(description="environment variable holding the Apprise URL")
-    send: list[Literal["alert", "digest"]] = Field(default_factory=lambda: ["alert"])
+    send: list[Literal["alert", "digest"]] = Field(default_factory=lambda: list(ALERT_ONLY))
 
 
 class Notifications(StrictModel):
