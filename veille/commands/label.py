@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from index.workflow import LABELS, Workflow
 from veille.commands.common import loaded_config
-from veille.wiring import open_index
+
+LABELS = ("positive", "neutral", "negative")  # index.workflow.LABELS, without importing ES at --help
 
 
 @click.command("label")
@@ -32,6 +32,9 @@ def label(
 
     The verdict is kept across re-crawls and re-enrichment, and alerts and the digest count it.
     """
+    from index.workflow import Workflow
+    from veille.wiring import open_index
+
     loaded = loaded_config(ctx)
     handle = open_index(loaded, setup=export_path is None)
     workflow = Workflow(handle.es, handle.names)
