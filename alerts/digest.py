@@ -47,11 +47,15 @@ def render_digest(
     config = loaded.config
     tz = config.tz
     target = config.digest.response_target
-    brands: list[BrandDigest] = [brand_digest(es, names, b.name, now, tz, target) for b in config.brands]
+    brands: list[BrandDigest] = [
+        brand_digest(es, names, b.name, now, tz, target, b.competitors) for b in config.brands
+    ]
     alerts = EsAlertStore(es, names).history(now - timedelta(hours=24), now)
     charts, sources = [], {}
     for i, brand in enumerate(brands):
-        image = InlineImage(f"chart-{i}@veille", bars_png([(t, n) for _, t, n in brand.days]))
+        image = InlineImage(
+            f"chart-{i}@veille", bars_png([(t, n) for _, t, n in brand.days], [d for d, _, _ in brand.days])
+        )
         charts.append(image)
         if inline == "cid":
             sources[brand.brand] = f"cid:{image.cid}"
@@ -59,10 +63,13 @@ def render_digest(
             sources[brand.brand] = "data:image/png;base64," + base64.b64encode(image.data).decode("ascii")
     day = now.astimezone(tz).date().isoformat()
     local_day = now.astimezone(tz).strftime("%d/%m/%Y")
-    total_waiting = sum(b.overdue_total for b in brands)
+    fresh = sum(b.fresh_total for b in brands)
+    overdue = sum(b.overdue_total for b in brands)
     subject = f"[Veille] Synthèse du {local_day}"
-    if total_waiting:
-        subject += f" — {total_waiting} mention(s) négative(s) hors délai"
+    if fresh:
+        subject += f" — {fresh} nouvelle(s) mention(s) négative(s)"
+    if overdue:
+        subject += f", {overdue} hors délai"
     context: dict[str, Any] = {
         "subject": subject,
         "local_day": local_day,
@@ -72,6 +79,7 @@ def render_digest(
         "target": target,
         "kind_names": KIND_NAMES,
         "kibana_url": config.alerts.kibana_url,
+        "web_url": config.web.url,
     }
     return RenderedDigest(
         day,
@@ -141,6 +149,12 @@ def send_digest(
              "recipients": recipients, "subject": rendered.subject},
         )  # fmt: skip
     report = flush_outgoing(loaded)
+    if config.notifications.apprise:
+        from alerts.push import flush_pushes, queue_push
+
+        body = f"{rendered.subject}\nBoîte de réception : {config.web.url}/inbox"
+        queue_push(loaded, "digest", record_id + suffix, rendered.subject, body)
+        flush_pushes(loaded)
     logger.info("digest %s queued (%s)", rendered.day, report)
     return DigestResult(rendered.day, msg_id, queued, str(report))
 

@@ -1,8 +1,10 @@
-"""What the daily digest says about each brand, read with two searches per brand.
+"""What the daily digest says about each brand, read with a few bounded searches per brand.
 
 Last 24 hours against the 24 before, sentiment towards the brand, split by source kind, top
-authors and sites, volume and negative share per local day over 7 days (aggregations), and the
-negative mentions still waiting for an answer, oldest first, against the response target.
+authors and sites, volume and negative share per 24-hour window over 7 days (the last window *is*
+the "last 24 h" figure, so the chart and the headline always agree), the fresh bad buzz (negative
+stories of the last 24 h still waiting, near-duplicates collapsed with their count), then the
+older unanswered negatives, the worst reviews, and the share of voice against competitors.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from elasticsearch import Elasticsearch
 from alerts.evidence import SHOWN_FIELDS, shown_mention
 from alerts.queries import parse_time, published_between
 from index.client import translate_errors
+from index.dashboard import Voice, brand_board
 from index.names import IndexNames
 from index.queries import sentiment_clause
 
 LABELS = ("negative", "neutral", "positive")
 WAITING_SHOWN = 10
+FRESH_SHOWN = 8  # stories
+FRESH_FETCHED = 200  # negative mentions of the last 24 h read to group into stories
+REVIEWS_SHOWN = 5
 WAITING_HORIZON = timedelta(days=7)  # older unanswered mentions are a backlog, not today's work
 DAYS = 7
 
@@ -35,10 +41,19 @@ class BrandDigest:
     kinds: dict[str, int] = field(default_factory=dict)
     authors: dict[str, int] = field(default_factory=dict)
     sites: dict[str, int] = field(default_factory=dict)
-    days: list[tuple[str, int, int]] = field(default_factory=list)  # (local day dd/mm, total, negative)
-    waiting: list[dict[str, Any]] = field(default_factory=list)
+    days: list[tuple[str, int, int]] = field(default_factory=list)  # (window end dd/mm, total, negative)
+    fresh: list[dict[str, Any]] = field(default_factory=list)  # stories, most repeated first
+    fresh_total: int = 0  # negative mentions of the last 24 h still waiting
+    waiting: list[dict[str, Any]] = field(default_factory=list)  # older ones, oldest first
     waiting_total: int = 0
     overdue_total: int = 0
+    worst_reviews: list[dict[str, Any]] = field(default_factory=list)
+    voices: list[Voice] = field(default_factory=list)
+
+    @property
+    def unscored(self) -> int:
+        """Mentions of the last 24 h without a sentiment yet (so the three labels add up)."""
+        return max(0, self.last24 - sum(self.sentiment.values()))
 
     @property
     def change(self) -> float | None:
@@ -54,14 +69,27 @@ def _terms(node: dict[str, Any]) -> dict[str, int]:
 
 
 def brand_digest(
-    es: Elasticsearch, names: IndexNames, brand: str, now: datetime, tz: ZoneInfo, target: timedelta
+    es: Elasticsearch,
+    names: IndexNames,
+    brand: str,
+    now: datetime,
+    tz: ZoneInfo,
+    target: timedelta,
+    competitors: list[str] | None = None,
 ) -> BrandDigest:
     out = BrandDigest(brand)
-    local_today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
-    first_day = local_today - timedelta(days=DAYS - 1)
-    start = min(first_day, now - timedelta(hours=48))
+    first_day = now - timedelta(days=DAYS)
+    start = first_day
     day = now - timedelta(hours=24)
-    aggs = {
+    windows = [
+        {
+            "key": str(i),
+            "from": (now - timedelta(days=i + 1)).isoformat(),
+            "to": (now - timedelta(days=i)).isoformat(),
+        }
+        for i in range(DAYS - 1, -1, -1)
+    ]
+    aggs: dict[str, Any] = {
         "last24": {
             "filter": published_between(day, now),
             "aggs": {
@@ -73,19 +101,8 @@ def brand_digest(
         },
         "prev24": {"filter": published_between(now - timedelta(hours=48), day)},
         "days": {
-            "filter": published_between(first_day, now),
-            "aggs": {
-                "per_day": {
-                    "date_histogram": {
-                        "field": "published_at",
-                        "calendar_interval": "day",
-                        "time_zone": str(tz),
-                        "min_doc_count": 0,
-                        "extended_bounds": {"min": first_day.isoformat(), "max": now.isoformat()},
-                    },
-                    "aggs": {"neg": {"filter": sentiment_clause("negative", brand)}},
-                }
-            },
+            "range": {"field": "published_at", "ranges": windows, "keyed": False},
+            "aggs": {"neg": {"filter": sentiment_clause("negative", brand)}},
         },
     }
     with translate_errors(es, "digest figures"):
@@ -107,11 +124,80 @@ def brand_digest(
             _terms(last["authors"]),
             _terms(last["sites"]),
         )
-        for bucket in result["days"]["per_day"]["buckets"]:
-            label = parse_time(bucket["key_as_string"]).astimezone(tz).strftime("%d/%m")
+        for bucket in result["days"]["buckets"]:
+            label = (now - timedelta(days=int(bucket["key"]))).astimezone(tz).strftime("%d/%m")
             out.days.append((label, int(bucket["doc_count"]), int(bucket["neg"]["doc_count"])))
+    _fresh(es, names, out, now, target)
     _waiting(es, names, out, now, target)
+    _worst_reviews(es, names, out, now)
+    if competitors:
+        board = brand_board(es, names, brand, competitors, since=first_day, until=now, tz=tz)
+        out.voices = board.voices
     return out
+
+
+def _fresh(es: Elasticsearch, names: IndexNames, out: BrandDigest, now: datetime, target: timedelta) -> None:
+    """Negative mentions of the last 24 h still waiting, one entry per story with its size."""
+    response = es.search(
+        index=names.alias,
+        query={"bool": {"filter": [
+            {"term": {"brands": out.brand}}, {"term": {"status": "new"}},
+            sentiment_clause("negative", out.brand), published_between(now - timedelta(hours=24), now),
+        ]}},
+        size=FRESH_FETCHED,
+        sort=[{"author.influence": {"order": "desc", "missing": "_last"}}, {"published_at": "desc"}],
+        source_includes=[*SHOWN_FIELDS, "story_id"],
+        track_total_hits=True,
+        ignore_unavailable=True,
+        allow_no_indices=True,
+    )  # fmt: skip
+    out.fresh_total = int(response["hits"]["total"]["value"])
+    stories: dict[str, dict[str, Any]] = {}
+    for hit in response["hits"]["hits"]:
+        key = hit["_source"].get("story_id") or hit["_id"]
+        if key in stories:
+            stories[key]["count"] += 1
+            continue
+        age = now - parse_time(hit["_source"]["published_at"])
+        shown = shown_mention(hit["_source"], out.brand)
+        stories[key] = {**shown, "id": hit["_id"], "count": 1, "age": age, "overdue": age > target}
+    ranked = sorted(stories.values(), key=lambda s: (-s["count"], -(s["influence"] or 0)))
+    out.fresh = ranked[:FRESH_SHOWN]
+
+
+def _worst_reviews(es: Elasticsearch, names: IndexNames, out: BrandDigest, now: datetime) -> None:
+    """Rated reviews of the last 24 h, lowest rating first (then newest): what hurts the average."""
+    response = es.search(
+        index=names.alias,
+        query={"bool": {"filter": [
+            {"term": {"brands": out.brand}}, {"exists": {"field": "rating.normalized"}},
+            published_between(now - timedelta(hours=24), now),
+        ]}},
+        size=REVIEWS_SHOWN,
+        sort=[{"rating.normalized": "asc"}, {"published_at": "desc"}],
+        source_includes=SHOWN_FIELDS,
+        ignore_unavailable=True,
+        allow_no_indices=True,
+    )  # fmt: skip
+    for hit in response["hits"]["hits"]:
+        rating = hit["_source"].get("rating") or {}
+        shown = shown_mention(hit["_source"], out.brand)
+        out.worst_reviews.append({**shown, "id": hit["_id"], "stars": stars(rating)})
+
+
+def stars(rating: dict[str, Any]) -> str:
+    """``★★☆☆☆`` for 2 out of 5, whatever the site's scale (shown on five stars)."""
+    if rating.get("value") is None:
+        return ""
+    best, worst, value = (
+        float(rating.get("best", 5.0)),
+        float(rating.get("worst", 1.0)),
+        float(rating["value"]),
+    )
+    if best <= worst:
+        return ""
+    filled = round(1 + 4 * (value - worst) / (best - worst))
+    return "★" * filled + "☆" * (5 - filled)
 
 
 def _waiting(
@@ -127,21 +213,37 @@ def _waiting(
             ]
         }
     }
+    # The list shows what waits from before the last 24 h (those are in the fresh bad buzz);
+    # the totals count every unanswered negative mention.
+    older = {"range": {"published_at": {"lt": (now - timedelta(hours=24)).isoformat()}}}
     with translate_errors(es, "digest waiting mentions"):
         response = es.search(
             index=names.alias,
             query=query,
-            size=WAITING_SHOWN,
-            sort=[{"published_at": "asc"}],
-            source_includes=SHOWN_FIELDS,
+            size=0,
             track_total_hits=True,
-            aggs={"overdue": {"filter": {"range": {"published_at": {"lt": (now - target).isoformat()}}}}},
+            aggs={
+                "overdue": {"filter": {"range": {"published_at": {"lt": (now - target).isoformat()}}}},
+                "older": {
+                    "filter": older,
+                    "aggs": {
+                        "shown": {
+                            "top_hits": {
+                                "size": WAITING_SHOWN,
+                                "sort": [{"published_at": "asc"}],
+                                "_source": SHOWN_FIELDS,
+                            }
+                        }
+                    },
+                },
+            },
             ignore_unavailable=True,
             allow_no_indices=True,
         )
     out.waiting_total = int(response["hits"]["total"]["value"])
     out.overdue_total = int(response.get("aggregations", {}).get("overdue", {}).get("doc_count", 0))
-    for hit in response["hits"]["hits"]:
+    older_hits = response.get("aggregations", {}).get("older", {}).get("shown", {}).get("hits", {})
+    for hit in older_hits.get("hits", []):
         shown = shown_mention(hit["_source"], out.brand)
         age = now - parse_time(hit["_source"]["published_at"])
-        out.waiting.append({**shown, "age": age, "overdue": age > target})
+        out.waiting.append({**shown, "id": hit["_id"], "age": age, "overdue": age > target})

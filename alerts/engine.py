@@ -248,6 +248,9 @@ def check_alerts(
             return AlertEngine(loaded.config, client, names, store, None).check(now, dry_run=True, only=only)
         with mail_queue(loaded) as queue:
             report = AlertEngine(loaded.config, client, names, store, queue).check(now, only=only)
+        from alerts.push import push_alerts  # Apprise targets, when configured
+
+        push_alerts(loaded, client, names, now)
     report.flush = flush_outgoing(loaded)
     return report
 

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 SNIPPET_CHARS = 280
 SHOWN_FIELDS = [
-    "url", "title", "snippet", "text", "author", "source", "published_at", "sentiment",
+    "id", "url", "title", "snippet", "text", "author", "source", "published_at", "sentiment",
     "brand_sentiments", "rating", "status",
 ]  # fmt: skip
 
@@ -47,6 +47,7 @@ def shown_mention(doc: dict[str, Any], brand: str | None) -> dict[str, Any]:
     author = doc.get("author") or {}
     source = doc.get("source") or {}
     return {
+        "id": doc.get("id"),
         "url": doc.get("url"),
         "title": doc.get("title") or "(sans titre)",
         "text": text,

@@ -135,6 +135,7 @@ def section(
         "evidence": evidence,
         "mentions_title": "Mentions concernées" if decision.transition.mentions else "Principales mentions",
         "kibana_link": kibana,
+        "web_url": config.web.url,
         "why": finding.figures.get("why_fr") if kind != "recovery" else None,
     }
 

@@ -89,6 +89,16 @@ class BrandSentiment(Sentiment):
     brand: str
 
 
+class HumanVerdict(_Strict):
+    """A person's correction of the sentiment (``brand`` None = the whole text); wins over the model."""
+
+    label: SentimentLabel
+    brand: str | None = None
+    by: str = ""
+    at: datetime | None = None
+    model_label: str | None = Field(default=None, description="what the model said before")
+
+
 class Entity(_Strict):
     text: str
     label: str
@@ -132,6 +142,11 @@ class Mention(_Strict):
     story_id: str | None = None
     status: Literal["new", "handled"] = "new"
     handled_at: datetime | None = None
+    # The team's workflow (web inbox, `veille label`): kept across re-crawls by the indexer.
+    assignee: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    note: str | None = None
+    human_sentiment: list[HumanVerdict] = Field(default_factory=list)
 
     # The id is a hash of the canonical URL: computed once, recomputed if url/anchor change.
     _id_cache: str | None = PrivateAttr(default=None)

@@ -24,11 +24,13 @@ from core.errors import IndexUnavailable
 from core.mention import Mention
 from index.client import client_url
 from index.names import IndexNames
+from index.workflow import WORKFLOW_FIELDS, apply_verdicts
 
 logger = logging.getLogger(__name__)
 
-# Fields a re-index must never overwrite: when Veille first saw it, and the team's workflow.
-PRESERVED_ON_UPDATE = frozenset({"first_seen_at", "status", "handled_at"})
+# Fields a re-index must never overwrite: when Veille first saw it, and the team's workflow
+# (status, assignee, tags, note and the human sentiment verdicts, re-applied by ``_action``).
+PRESERVED_ON_UPDATE = frozenset({"first_seen_at", *WORKFLOW_FIELDS})
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
@@ -121,7 +123,7 @@ class Indexer:
         delay = self.initial_backoff
         for attempt in range(1, self.max_attempts + 1):
             try:
-                existing = self._locate(list(pending))
+                existing = self._locate(list(pending), verdicts=True)
                 # A generator, so documents are serialized while the previous request is in
                 # flight: parallel_bulk sends from worker threads and overlaps the two.
                 actions = (
@@ -190,9 +192,11 @@ class Indexer:
         report.failed[doc_id] = reason[:500]
         logger.error("Elasticsearch rejected mention %s: %s", doc_id, reason)
 
-    def _action(self, doc_id: str, mention: Mention, existing_index: str | None) -> dict[str, Any]:
+    def _action(
+        self, doc_id: str, mention: Mention, existing: tuple[str, list[dict[str, Any]]] | None
+    ) -> dict[str, Any]:
         # Pydantic serializes to JSON in Rust; the client sends strings as they are.
-        if existing_index is None:
+        if existing is None:
             index = self.names.monthly(mention.published_at or mention.first_seen_at)  # undated: month found
             return {
                 "_op_type": "create",
@@ -201,17 +205,24 @@ class Indexer:
                 "_source": mention.model_dump_json(),
             }
         # Updates (re-crawls) are the rarer case; the helper wants their body as a mapping.
+        existing_index, verdicts = existing
         partial = mention.model_dump(mode="json", exclude=set(PRESERVED_ON_UPDATE))
+        # A person's sentiment verdict outlives the model's new opinion of a re-crawled copy.
+        partial = apply_verdicts(partial, verdicts)
         return {"_op_type": "update", "_index": existing_index, "_id": doc_id, "doc": partial}
 
-    def _locate(self, ids: list[str]) -> dict[str, str]:
-        """Map the ids already stored to the index that holds them (whatever its month)."""
+    def _locate(self, ids: list[str], *, verdicts: bool = False) -> dict[str, Any]:
+        """Map the ids already stored to the index that holds them (whatever its month); with
+        ``verdicts``, to ``(index, human sentiment verdicts)``."""
         response = self.es.search(
             index=self.names.alias,
             query={"ids": {"values": ids}},
-            source=False,
+            **({"source_includes": ["human_sentiment"]} if verdicts else {"source": False}),
             size=len(ids),
             ignore_unavailable=True,
             allow_no_indices=True,
         )
-        return {hit["_id"]: hit["_index"] for hit in response["hits"]["hits"]}
+        hits = response["hits"]["hits"]
+        if verdicts:
+            return {h["_id"]: (h["_index"], h.get("_source", {}).get("human_sentiment") or []) for h in hits}
+        return {hit["_id"]: hit["_index"] for hit in hits}

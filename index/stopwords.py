@@ -19,4 +19,11 @@ ENGLISH = frozenset(
     will with would you your
     """.split()
 )
-STOPWORDS = FRENCH | ENGLISH
+# The text analyzer keeps elided forms whole ("c'est", "j'ai"), so they are listed as such, with
+# both the straight and the typographic apostrophe.
+_ELIDED = """
+    c'est c'était ça j'ai j'avais j'en j'étais l'on l'a n'est n'a n'ai n'y n'en qu'il qu'elle qu'on
+    qu'un qu'une s'il s'est d'un d'une d'autres m'a m'ont t'as aujourd'hui jusqu'à
+    """.split()
+ELIDED = frozenset(_ELIDED) | frozenset(w.replace("'", "\u2019") for w in _ELIDED)
+STOPWORDS = FRENCH | ENGLISH | ELIDED

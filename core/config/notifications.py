@@ -52,8 +52,23 @@ class Email(StrictModel):
         return value
 
 
+ALERT_ONLY: tuple[Literal["alert", "digest"], ...] = ("alert",)
+
+
+class AppriseTarget(StrictModel):
+    """A chat or push target (Slack, Teams, Mattermost, Discord, a webhook…) as an Apprise URL.
+
+    The URL carries the target's token, so it is read from an environment variable, never the file.
+    """
+
+    name: str = Field(min_length=1)
+    url_env: EnvVarName = Field(description="environment variable holding the Apprise URL")
+    send: list[Literal["alert", "digest"]] = Field(default_factory=lambda: list(ALERT_ONLY))
+
+
 class Notifications(StrictModel):
     email: Email = Field(default_factory=Email)
+    apprise: list[AppriseTarget] = Field(default_factory=list, description="targets beyond email")
 
 
 class Digest(StrictModel):

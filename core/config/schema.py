@@ -14,6 +14,7 @@ from core.config.nlp import Nlp
 from core.config.notifications import Digest, Notifications, Schedule
 from core.config.privacy import Privacy
 from core.config.sources import Crawl, Sources
+from core.config.web import Web
 
 
 class Config(StrictModel):
@@ -28,6 +29,7 @@ class Config(StrictModel):
     notifications: Notifications = Field(default_factory=Notifications)
     digest: Digest = Field(default_factory=Digest)
     schedule: Schedule = Field(default_factory=Schedule)
+    web: Web = Field(default_factory=Web)
     privacy: Privacy = Field(default_factory=Privacy)
 
     @field_validator("timezone")

@@ -33,15 +33,25 @@ def test_digest_counts_waiting_negatives_and_the_chart(day_of_mentions, alert_co
     loaded = alert_config()
     rendered = preview_digest(loaded, tmp_path / "digest.html", now)
     text = rendered.text
-    assert "Mentions sur 24 h : 13 (+117 % par rapport à la veille : 6)" in text
+    assert "Mentions sur 24 h : 13 (+117 % par rapport aux 24 h précédentes : 6)" in text
     assert "Sentiment : négatif 4 (31 %), neutre 9, positif 0" in text
     assert "Par type de source : forums 13" in text
-    # Negative and not handled: 3; two are older than the 4 h target.
+    # The chart's last 24-hour window is the headline figure: they cannot disagree.
+    assert "| 20/11 13 (31 % nég.)" in text
+    # It opens with the fresh bad buzz (3 negative, unanswered), then what is overdue.
+    assert text.index("BAD BUZZ DES DERNIÈRES 24 H : 3 mention(s)") < text.index("À traiter")
     assert "À traiter : 3 mention(s) négative(s) sans réponse, dont 2 hors délai (4 h)" in text
     assert text.count("HORS DÉLAI") == 2
+    assert text.count("Ouvrir et marquer traitée : http://127.0.0.1:8080/inbox?id=") == 3
+    assert (
+        rendered.subject
+        == "[Veille] Synthèse du 20/11/2026 — 3 nouvelle(s) mention(s) négative(s), 2 hors délai"
+    )
     html = (tmp_path / "digest.html").read_text(encoding="utf-8")
     assert 'src="data:image/png;base64,' in html
     assert "Veille du 20/11/2026" in html
+    for english in ("Daily", "digest", " for ", " in window", "alert for rule"):
+        assert english not in text and english not in html.replace("digest-", ""), english
 
 
 def test_digest_is_sent_once_a_day_with_its_chart_inline(day_of_mentions, alert_config, now):

@@ -14,6 +14,9 @@ COMMAND_MODULES = [
     "spool",
     "enrich",
     "kibana",
+    "label",
+    "web",
+    "report",
     "trying",
     "privacy",
 ]

@@ -1,0 +1,1 @@
+"""The community manager's web workspace: inbox, search, dashboard, behind accounts with roles."""
