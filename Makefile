@@ -10,7 +10,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TEST_ES_PORT ?= 9250
 
-.PHONY: demo test lint bench install es-start es-stop clean
+.PHONY: demo test lint bench install es-start es-stop clean model
+
+# The French sentiment model (enrich/data/model/sentiment_fr.npz), rebuilt from the corpus and any
+# people's corrections: make model [CORPUS=../shared/data/sentiment-fr] [CORRECTIONS="a.jsonl b.jsonl"]
+CORPUS      ?= ../shared/data/sentiment-fr
+CORRECTIONS ?=
 
 install: $(STAMP)
 
@@ -32,6 +37,9 @@ test: install
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+model: install
+	$(BIN)/python -m enrich.train --corpus $(CORPUS) $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
 
 es-start: install
 	$(BIN)/veille es start

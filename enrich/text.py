@@ -32,6 +32,11 @@ def fold(text: str) -> str:
     return _fold(text)
 
 
+def fold_text(text: str) -> str:
+    """``fold`` without the cache, for whole texts: they are seen once and would crowd out the words."""
+    return _fold(text)
+
+
 def words(text: str) -> list[str]:
     """Folded alphanumeric words, for shingling and matching (punctuation and emoji dropped)."""
     # Whole texts are folded without the cache: they are seen once, and would crowd out the words.
