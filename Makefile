@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TEST_ES_PORT ?= 9250
 
-.PHONY: demo test lint bench install es-start es-stop clean model
+.PHONY: demo test lint bench install es-start es-stop clean hardening model
 
 # The French sentiment model (enrich/data/model/sentiment_fr.npz), rebuilt from the corpus and any
 # people's corrections: make model [CORPUS=../shared/data/sentiment-fr] [CORRECTIONS="a.jsonl b.jsonl"]
@@ -29,14 +29,22 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/veille demo
 
-test: install
+test: install lint
+	$(BIN)/veille es start --port $(TEST_ES_PORT)
+	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint: ruff, then mypy over every package (strict on core/, index/ and alerts/: see pyproject.toml).
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/veille es start --port $(TEST_ES_PORT)
-	VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/mypy
 
-lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+# The full fuzz (1,000 examples per property) and soak (100,000 mentions) runs; `make test` runs
+# short versions of both.
+hardening: install
+	$(BIN)/veille es start --port $(TEST_ES_PORT)
+	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) VEILLE_FUZZ_EXAMPLES=1000 VEILLE_SOAK_MENTIONS=100000 \
+		$(BIN)/python -m pytest tests/hardening -p no:timeout -s $(PYTEST_ARGS)
 
 model: install
 	$(BIN)/python -m enrich.train --corpus $(CORPUS) $(if $(CORRECTIONS),--corrections $(CORRECTIONS))

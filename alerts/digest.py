@@ -18,11 +18,12 @@ from elasticsearch import Elasticsearch
 
 from alerts.chart import bars_png
 from alerts.digest_data import BrandDigest, brand_digest
-from alerts.engine import flush_outgoing, mail_queue, open_es
 from alerts.mail.message import InlineImage, build_message, message_id, stable_id
+from alerts.outgoing import flush_outgoing, mail_queue
 from alerts.render import render
 from alerts.store import EsAlertStore
 from core.config import LoadedConfig
+from index.client import client_for
 from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
@@ -92,19 +93,28 @@ class DigestResult:
         return f"digest {self.day}: {'queued' if self.queued else 'not queued'} ({self.note})"
 
 
-def send_digest(loaded: LoadedConfig, now: datetime | None = None, *, force: bool = False) -> DigestResult:
-    """Queue and send today's digest unless it was already queued (``force`` sends it again)."""
+def send_digest(
+    loaded: LoadedConfig,
+    now: datetime | None = None,
+    *,
+    force: bool = False,
+    es: Elasticsearch | None = None,
+) -> DigestResult:
+    """Queue and send today's digest unless it was already queued (``force`` sends it again).
+
+    ``es``: a client the caller keeps open (the scheduler's); without it one is opened for this run.
+    """
     now = now or datetime.now(UTC)
     config = loaded.config
     if not config.digest.enabled and not force:
         day = now.astimezone(config.tz).date().isoformat()
         return DigestResult(day, "", False, "digest.enabled is false")
     recipients = list(config.digest.recipients or config.notifications.email.to)
-    es, names = open_es(loaded)
-    try:
-        store = EsAlertStore(es, names)
+    names = IndexNames(config.elasticsearch.index_prefix)
+    with client_for(config.elasticsearch, es) as client:
+        store = EsAlertStore(client, names)
         store.ensure()
-        rendered = render_digest(loaded, es, names, now)
+        rendered = render_digest(loaded, client, names, now)
         record_id = f"digest:{rendered.day}"
         suffix = now.isoformat() if force else ""
         msg_id = message_id(
@@ -130,8 +140,6 @@ def send_digest(loaded: LoadedConfig, now: datetime | None = None, *, force: boo
             {"doc_type": "digest", "day": rendered.day, "at": now.isoformat(), "message_id": msg_id,
              "recipients": recipients, "subject": rendered.subject},
         )  # fmt: skip
-    finally:
-        es.close()
     report = flush_outgoing(loaded)
     logger.info("digest %s queued (%s)", rendered.day, report)
     return DigestResult(rendered.day, msg_id, queued, str(report))
@@ -143,11 +151,9 @@ def preview_digest(
     """The digest as it would be sent now, charts embedded so the HTML opens in a browser; written
     to ``path`` (and its text version beside it, ``.txt``) when given."""
     now = now or datetime.now(UTC)
-    es, names = open_es(loaded)
-    try:
-        rendered = render_digest(loaded, es, names, now, inline="data")
-    finally:
-        es.close()
+    es_config = loaded.config.elasticsearch
+    with client_for(es_config) as es:
+        rendered = render_digest(loaded, es, IndexNames(es_config.index_prefix), now, inline="data")
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(rendered.html, encoding="utf-8")

@@ -16,6 +16,7 @@ from elasticsearch import Elasticsearch
 
 from alerts.evidence import SHOWN_FIELDS, shown_mention
 from alerts.queries import parse_time, published_between
+from index.client import translate_errors
 from index.names import IndexNames
 from index.queries import sentiment_clause
 
@@ -87,14 +88,15 @@ def brand_digest(
             },
         },
     }
-    response = es.search(
-        index=names.alias,
-        size=0,
-        query={"bool": {"filter": [{"term": {"brands": brand}}, published_between(start, now)]}},
-        aggs=aggs,
-        ignore_unavailable=True,
-        allow_no_indices=True,
-    )
+    with translate_errors(es, "digest figures"):
+        response = es.search(
+            index=names.alias,
+            size=0,
+            query={"bool": {"filter": [{"term": {"brands": brand}}, published_between(start, now)]}},
+            aggs=aggs,
+            ignore_unavailable=True,
+            allow_no_indices=True,
+        )
     result = response.get("aggregations")
     if result:
         last = result["last24"]
@@ -125,17 +127,18 @@ def _waiting(
             ]
         }
     }
-    response = es.search(
-        index=names.alias,
-        query=query,
-        size=WAITING_SHOWN,
-        sort=[{"published_at": "asc"}],
-        source=SHOWN_FIELDS,
-        track_total_hits=True,
-        aggs={"overdue": {"filter": {"range": {"published_at": {"lt": (now - target).isoformat()}}}}},
-        ignore_unavailable=True,
-        allow_no_indices=True,
-    )
+    with translate_errors(es, "digest waiting mentions"):
+        response = es.search(
+            index=names.alias,
+            query=query,
+            size=WAITING_SHOWN,
+            sort=[{"published_at": "asc"}],
+            source_includes=SHOWN_FIELDS,
+            track_total_hits=True,
+            aggs={"overdue": {"filter": {"range": {"published_at": {"lt": (now - target).isoformat()}}}}},
+            ignore_unavailable=True,
+            allow_no_indices=True,
+        )
     out.waiting_total = int(response["hits"]["total"]["value"])
     out.overdue_total = int(response.get("aggregations", {}).get("overdue", {}).get("doc_count", 0))
     for hit in response["hits"]["hits"]:

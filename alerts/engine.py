@@ -18,32 +18,24 @@ from elasticsearch import ApiError, Elasticsearch
 
 from alerts.episodes import AlertState, Policy, advance
 from alerts.mail.queue import FlushReport, MailQueue
-from alerts.mail.transports import build_transport
 from alerts.notify import Decision, build_notification, history_doc, to_email
+from alerts.outgoing import flush_outgoing, mail_queue
 from alerts.queries import AlertQueries
 from alerts.rules import RuleContext, RuleType, build_rule
 from alerts.store import AlertStore, EsAlertStore
 from core.config import Config, LoadedConfig
 from core.errors import ConfigError
-from index.client import connect, ensure_available, resolve_target
+from index.client import client_for
 from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
 
 
-def enabled_sources(config: Config) -> list[str]:
-    s = config.sources
-    return [src.name for src in [*s.feeds, *s.forums, *s.blogs, *s.reviews] if src.enabled]
-
-
 def build_rules(config: Config, *, only: str | None = None) -> list[RuleType]:
     """The enabled rules (or the one named ``only``), checked against the rest of the config."""
     brands = tuple(b.name for b in config.brands)
-    sources = tuple(enabled_sources(config))
-    all_sources = {
-        src.name for group in (config.sources.feeds, config.sources.forums, config.sources.blogs,
-                               config.sources.reviews) for src in group
-    }  # fmt: skip
+    sources = tuple(config.sources.names(enabled_only=True))
+    all_sources = set(config.sources.names())
     rules = []
     for index, cfg in enumerate(config.alerts.rules):
         if only is not None and cfg.name != only:
@@ -183,46 +175,29 @@ class AlertEngine:
         return count
 
 
-def mail_queue(loaded: LoadedConfig) -> MailQueue:
-    return MailQueue(loaded.state_dir / "mail-queue.sqlite")
-
-
-def flush_outgoing(loaded: LoadedConfig, *, due_only: bool = True) -> FlushReport:
-    """Send what waits in the outgoing queue (SMTP, or .eml files in the outbox)."""
-    email = loaded.config.notifications.email
-    transport = build_transport(email, loaded.outbox_dir)
-    retries = email.smtp.retries if email.smtp else 0
-    backoff = email.smtp.backoff.total_seconds() if email.smtp else 0.0
-    with mail_queue(loaded) as queue:
-        report = queue.flush(transport, retries=retries, backoff=backoff, due_only=due_only)
-    if report.sent or report.failed or report.dead:
-        logger.info("outgoing email (%s): %s", transport.name, report)
-    return report
-
-
-def open_es(loaded: LoadedConfig) -> tuple[Elasticsearch, IndexNames]:
-    es_config = loaded.config.elasticsearch
-    es = connect(es_config, resolve_target(es_config).url)
-    ensure_available(es)
-    return es, IndexNames(es_config.index_prefix)
-
-
 def check_alerts(
-    loaded: LoadedConfig, now: datetime | None = None, dry_run: bool = False, *, only: str | None = None
+    loaded: LoadedConfig,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    *,
+    only: str | None = None,
+    es: Elasticsearch | None = None,
 ) -> CheckReport:
-    """One alert run at ``now`` (default: the current time); with ``dry_run`` nothing is written or sent."""
+    """One alert run at ``now`` (default: the current time); with ``dry_run`` nothing is written or sent.
+
+    ``es``: a client the caller keeps open (the scheduler's); without it one is opened for this run.
+    """
     now = now or datetime.now(UTC)
-    es, names = open_es(loaded)
-    try:
-        store = EsAlertStore(es, names)
+    es_config = loaded.config.elasticsearch
+    names = IndexNames(es_config.index_prefix)
+    with client_for(es_config, es) as client:
+        store = EsAlertStore(client, names)
         if dry_run:
-            return AlertEngine(loaded.config, es, names, store, None).check(now, dry_run=True, only=only)
+            return AlertEngine(loaded.config, client, names, store, None).check(now, dry_run=True, only=only)
         with mail_queue(loaded) as queue:
-            report = AlertEngine(loaded.config, es, names, store, queue).check(now, only=only)
-        report.flush = flush_outgoing(loaded)
-        return report
-    finally:
-        es.close()
+            report = AlertEngine(loaded.config, client, names, store, queue).check(now, only=only)
+    report.flush = flush_outgoing(loaded)
+    return report
 
 
 __all__ = [
@@ -232,5 +207,4 @@ __all__ = [
     "build_rules",
     "check_alerts",
     "evaluate",
-    "flush_outgoing",
 ]

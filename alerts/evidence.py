@@ -77,7 +77,7 @@ def gather(
                 {"author.influence": {"order": "desc", "missing": "_last"}},
                 {"published_at": {"order": "desc"}},
             ],
-            source=SHOWN_FIELDS,
+            source_includes=SHOWN_FIELDS,
             track_total_hits=True,
             ignore_unavailable=True,
         )

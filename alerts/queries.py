@@ -12,13 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import elastic_transport
 from elasticsearch import ApiError, Elasticsearch
 
-from core.errors import IndexUnavailable
-from index.client import client_url
+from index.client import translate_errors
 from index.names import IndexNames
-from index.queries import sentiment_clause
+from index.queries import sentiment_clause, unique_count, unique_story_aggs
 
 logger = logging.getLogger(__name__)
 
@@ -44,14 +42,6 @@ def negative_clause(brand: str) -> dict[str, Any]:
     return sentiment_clause("negative", brand)
 
 
-def _story_counts() -> dict[str, Any]:
-    # A story (near-duplicate group) counts once; mentions without a story count one each.
-    return {
-        "stories": {"cardinality": {"field": "story_id", "precision_threshold": 3000}},
-        "no_story": {"missing": {"field": "story_id"}},
-    }
-
-
 class AlertQueries:
     """Read-only aggregations over the mentions alias, for the rule types."""
 
@@ -61,11 +51,12 @@ class AlertQueries:
 
     def search(self, **body: Any) -> dict[str, Any]:
         try:
-            return dict(
-                self.es.search(index=self.names.alias, ignore_unavailable=True, allow_no_indices=True, **body)
-            )
-        except elastic_transport.TransportError as exc:
-            raise IndexUnavailable(client_url(self.es), str(exc).splitlines()[0][:300]) from exc
+            with translate_errors(self.es, "alert query"):
+                return dict(
+                    self.es.search(
+                        index=self.names.alias, ignore_unavailable=True, allow_no_indices=True, **body
+                    )
+                )
         except ApiError as exc:
             if exc.meta.status == 404:  # no mentions index yet: nothing to count
                 return {}
@@ -85,11 +76,11 @@ class AlertQueries:
         by_window = {"date_range": {"field": "published_at", "ranges": ranges, "keyed": True}}
         aggs: dict[str, Any] = {}
         for i, brand in enumerate(brands):
-            sub: dict[str, Any] = {"windows": {**by_window, "aggs": _story_counts()}}
+            sub: dict[str, Any] = {"windows": {**by_window, "aggs": unique_story_aggs()}}
             if negative:
                 sub["neg"] = {
                     "filter": negative_clause(brand),
-                    "aggs": {"windows": {**by_window, "aggs": _story_counts()}},
+                    "aggs": {"windows": {**by_window, "aggs": unique_story_aggs()}},
                 }
             aggs[f"b{i}"] = {"filter": {"term": {"brands": brand}}, "aggs": sub}
             aggs[f"first{i}"] = {
@@ -221,7 +212,5 @@ def _window_values(
             values[key] = None
             continue
         bucket = buckets.get(key, {})
-        values[key] = int(bucket.get("stories", {}).get("value", 0)) + int(
-            bucket.get("no_story", {}).get("doc_count", 0)
-        )
+        values[key] = unique_count(bucket) if bucket else 0
     return values

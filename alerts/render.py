@@ -14,7 +14,7 @@ from alerts import wording
 
 
 def _is_html(name: str | None) -> bool:
-    return bool(name) and name.endswith((".html", ".html.j2"))
+    return name is not None and name.endswith((".html", ".html.j2"))
 
 
 def _when(value: str | datetime | None, tz: ZoneInfo) -> str:

@@ -8,15 +8,18 @@ a rule on past data before switching it on.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from alerts.engine import build_rules, evaluate, open_es
+from alerts.engine import build_rules, evaluate
 from alerts.queries import AlertQueries
 from alerts.store import MemoryStore
 from core.config import LoadedConfig
 from core.errors import VeilleError
+from index.client import client_for
+from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
 
@@ -44,18 +47,22 @@ def replay(
     *,
     step: timedelta = timedelta(minutes=15),
     only: str | None = None,
+    on_step: Callable[[datetime], None] | None = None,
 ) -> list[ReplayEvent]:
-    """Every notification the rules would have sent between ``since`` and ``until``."""
+    """Every notification the rules would have sent between ``since`` and ``until``.
+
+    ``on_step(now)`` is called after each evaluation (the CLI's progress bar).
+    """
     if until <= since:
         raise VeilleError("replay: --until must be after --since")
     if (until - since) / step > MAX_STEPS:
         raise VeilleError(f"replay: more than {MAX_STEPS} steps; use a larger --step or a shorter period")
     rules = build_rules(loaded.config, only=only)
-    es, names = open_es(loaded)
     store = MemoryStore()
     events: list[ReplayEvent] = []
-    try:
-        queries = AlertQueries(es, names)
+    es_config = loaded.config.elasticsearch
+    with client_for(es_config) as es:
+        queries = AlertQueries(es, IndexNames(es_config.index_prefix))
         now = since
         while now <= until:
             decisions, errors = evaluate(rules, queries, store, now)
@@ -79,7 +86,7 @@ def replay(
                             f"{t.note}; {why}" if why != t.note else why,
                         )
                     )
+            if on_step is not None:
+                on_step(now)
             now += step
-    finally:
-        es.close()
     return events

@@ -18,19 +18,13 @@ from datetime import datetime
 from importlib import resources
 from typing import Any, Protocol
 
-import elastic_transport
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
 from alerts.episodes import AlertState
-from core.errors import IndexUnavailable
-from index.client import client_url
+from index.client import translate_errors
 from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
-
-
-def alerts_index(names: IndexNames) -> str:
-    return f"{names.prefix}-alerts"
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -120,13 +114,11 @@ class EsAlertStore:
 
     def __init__(self, es: Elasticsearch, names: IndexNames) -> None:
         self.es = es
-        self.index = alerts_index(names)
+        self.index = names.alerts
 
     def _call(self, what: str, fn: Any, **kwargs: Any) -> Any:
-        try:
+        with translate_errors(self.es, what):
             return fn(**kwargs)
-        except elastic_transport.TransportError as exc:
-            raise IndexUnavailable(client_url(self.es), f"{what}: {str(exc).splitlines()[0][:200]}") from exc
 
     def ensure(self) -> None:
         if self._call("alerts index", self.es.indices.exists, index=self.index):

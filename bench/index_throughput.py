@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from elasticsearch import Elasticsearch, helpers
 
 from core.mention import Mention
+from index import local_credentials
 from index.indexer import Indexer
 from index.names import IndexNames
 from index.templates import ensure_templates
@@ -120,7 +121,7 @@ def main() -> None:
         from veille.services.es_node import LocalNode
 
         url = LocalNode.from_config().start().url
-    es = Elasticsearch(url, request_timeout=120)
+    es = Elasticsearch(url, request_timeout=120, **local_credentials.client_options(url))
     print(f"generating {args.docs} mentions…", flush=True)
     mentions = make_mentions(args.docs)
     serialized = [m.to_document() for m in mentions]

@@ -37,7 +37,7 @@ def main() -> None:
     totals: dict[str, list[int]] = {}
     for row, result in zip(rows, results, strict=True):
         got = result.brand_sentiments[0].label if result.brand_sentiments else "none"
-        right = got == row["label"]
+        right = int(got == row["label"])
         for key in (result.lang, "all"):
             totals.setdefault(key, [0, 0])
             totals[key][0] += right

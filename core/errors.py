@@ -2,16 +2,24 @@
 
     VeilleError
     ├── ConfigError                 config file missing, unreadable or invalid (exit code 2)
+    │   └── ProfileError            a site's selectors are invalid (crawlers/spiders/profiles.py)
+    ├── UnknownSource               ``--source NAME`` names no source (exit 2; crawlers/sources.py)
     ├── SpoolError                  the local durable queue cannot be opened or written
-    ├── IndexError_                 anything Elasticsearch-side
+    ├── StateError                  the collection state file cannot be used (crawlers/state.py)
+    ├── EnrichStateError            the enrich state database cannot be used (enrich/pipeline.py)
+    ├── ElasticsearchError          anything Elasticsearch-side
     │   ├── IndexUnavailable        the cluster cannot be reached (names the URL)
     │   └── BulkRejected            some documents were refused (ids and reasons kept)
     ├── ESNodeError                 the local Elasticsearch node cannot be set up or started
     ├── SourceError                 one feed or site failed (names the source and URL)
-    └── NotifyError                 a notification could not be delivered (it stays queued)
+    ├── FetchError                  one download failed (names the URL and why)
+    ├── NotifyError                 a notification could not be delivered (it stays queued)
+    │   └── SendFailed              the SMTP server refused or failed (alerts/mail/queue.py)
+    └── KibanaImportError           Kibana refused the saved objects (veille/kibana/importer.py)
 
-Third-party exceptions are caught where they enter (elasticsearch, smtplib, sqlite3, yaml) and
-re-raised as one of these with ``raise ... from exc`` so the cause stays in the traceback.
+The classes of one package only live in that package (the path is given); the others here.
+Third-party exceptions are caught where they enter (elasticsearch, smtplib, sqlite3, yaml, urllib3)
+and re-raised as one of these with ``raise ... from exc`` so the cause stays in the traceback.
 """
 
 from __future__ import annotations
@@ -33,11 +41,11 @@ class SpoolError(VeilleError):
     """The spool database cannot be opened or written."""
 
 
-class IndexError_(VeilleError):
+class ElasticsearchError(VeilleError):
     """Base for Elasticsearch-side failures."""
 
 
-class IndexUnavailable(IndexError_):
+class IndexUnavailable(ElasticsearchError):
     """Elasticsearch cannot be reached; the message names the URL (never the credentials)."""
 
     def __init__(self, url: str, reason: str) -> None:
@@ -46,7 +54,7 @@ class IndexUnavailable(IndexError_):
         self.reason = reason
 
 
-class BulkRejected(IndexError_):
+class BulkRejected(ElasticsearchError):
     """Some documents of a bulk request were refused; ``failures`` maps id -> reason."""
 
     def __init__(self, failures: dict[str, str]) -> None:
@@ -66,6 +74,15 @@ class SourceError(VeilleError):
     def __init__(self, source: str, url: str, reason: str) -> None:
         super().__init__(f"source {source!r}: {url}: {reason}")
         self.source = source
+        self.url = url
+        self.reason = reason
+
+
+class FetchError(VeilleError):
+    """A download failed; ``reason`` says why in a few words (the caller names the source)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
 

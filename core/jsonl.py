@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.mention import Mention
+from core.sanitize import decode_utf8, find_surrogate
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,15 @@ def _explain(exc: ValidationError) -> str:
 
 def read_json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
     """(line number, object, None) per JSON object line, (line number, None, reason) otherwise;
-    blank lines are skipped. Undecodable bytes are replaced, so one bad byte costs one line."""
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
+    blank lines are skipped. A line that is not UTF-8 (Latin-1 text, say) or holds a lone
+    surrogate (``"\\ud800"``) is reported as bad, never silently altered: it costs that line only."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = decode_utf8(raw)
+            except ValueError as exc:
+                yield number, None, str(exc)
+                continue
             if not line.strip():
                 continue
             try:
@@ -44,6 +51,10 @@ def read_json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, 
                 continue
             if not isinstance(data, dict):
                 yield number, None, f"expected a JSON object, found {type(data).__name__}"
+                continue
+            where = find_surrogate(data)
+            if where:
+                yield number, None, f"{where}: lone surrogate (an invalid \\ud800-\\udfff escape)"
                 continue
             yield number, data, None
 

@@ -208,6 +208,29 @@ class Spool(SqliteStore):
                 (limit,),
             ).fetchall()
 
+    # -- privacy (veille/privacy.py) -----------------------------------------------------------
+    def prune(self, before: float) -> int:
+        """Delete what was spooled before ``before`` (epoch seconds), whatever its state."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM spool WHERE enqueued_at < ?", (before,)).rowcount
+
+    def forget(self, *, author: str | None = None, source: str | None = None, url: str | None = None) -> int:
+        """Delete waiting mentions by author (optionally on one source) or by URL; returns the count."""
+        where, params = [], []
+        if author is not None:
+            where.append("json_extract(payload, '$.author.name') = ?")
+            params.append(author)
+        if source is not None:
+            where.append("json_extract(payload, '$.source.name') = ?")
+            params.append(source)
+        if url is not None:
+            where.append("(json_extract(payload, '$.url') = ? OR json_extract(payload, '$.thread_url') = ?)")
+            params += [url, url]
+        if not where:
+            raise ValueError("forget needs an author or a url")
+        with self._transaction() as db:
+            return db.execute(f"DELETE FROM spool WHERE {' AND '.join(where)}", params).rowcount
+
     def requeue_dead(self) -> int:
         with self._transaction() as db:
             dead = [seq for (seq,) in db.execute("SELECT seq FROM spool WHERE state = 'dead'")]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Self
 
 from core.errors import VeilleError
+from core.private_files import private_dir, private_file
 
 
 class SqliteStore:
@@ -24,15 +25,20 @@ class SqliteStore:
     error: type[VeilleError] = VeilleError
     schema = ""
     synchronous = "NORMAL"  # FULL where a crash must not lose an acknowledged write
+    # False where one long-lived object is used from the scheduler's pool threads, one at a time.
+    check_same_thread = True
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._closed = False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
+            private_file(self.path)  # SQLite gives the -wal and -shm files the same mode
             # isolation_level=None: transactions are ours (BEGIN IMMEDIATE), so a read-then-write
             # is atomic across processes.
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=self.check_same_thread
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={self.synchronous}")
             self._db.executescript(self.schema)

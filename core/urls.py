@@ -94,17 +94,51 @@ def canonical_url(url: str, *, keep_fragment: bool | None = None) -> str:
     return urlunsplit((scheme, netloc, path, query, fragment if keep else ""))
 
 
+# Engines whose post number alone identifies a post on the whole board: the same post reached
+# by the feed (viewtopic.php?p=193#p193) and by the crawl (viewtopic.php?t=109#p193) is one.
+_PERMALINKS = (
+    (re.compile(r"/viewtopic\.php$"), re.compile(r"^p(\d+)$"), "viewtopic.php?p={}#p{}"),  # phpBB
+    (
+        re.compile(r"/showthread\.php$|/showpost\.php$"),
+        re.compile(r"^post_?(\d+)$"),
+        "showpost.php?p={}#post{}",
+    ),
+    (
+        re.compile(r"/threads/[^/]+(?:/page-\d+)?/?$|/posts/\d+/?$"),
+        re.compile(r"^post-(\d+)$"),
+        "posts/{}/#post-{}",
+    ),  # XenForo
+)
+
+
+def permalink(url: str) -> str:
+    """``url`` (canonical, post anchor kept) in its engine's one form for a post, if it has one."""
+    parts = urlsplit(url)
+    for path_rule, anchor_rule, form in _PERMALINKS:
+        match = anchor_rule.match(parts.fragment)
+        if match and path_rule.search(parts.path):
+            root = parts.path.rsplit("/threads/", 1)[0] if "/threads/" in parts.path else parts.path
+            if "/posts/" in root:
+                root = root.split("/posts/", 1)[0]
+            elif root.endswith(".php"):
+                root = root.rsplit("/", 1)[0]
+            number = match.group(1)
+            return f"{parts.scheme}://{parts.netloc}{root}/{form.format(number, number)}"
+    return url
+
+
 def mention_id(url: str, anchor: str | None = None) -> str:
     """Deterministic document id for the post at ``url`` (with its ``anchor`` if separate).
 
     The anchor may be given explicitly or be the URL's fragment when that is a post anchor;
-    an explicit anchor wins. The id is 32 hex characters of SHA-256.
+    an explicit anchor wins. Forum permalinks are normalised first (``permalink``). The id is
+    32 hex characters of SHA-256.
     """
     if anchor:
         base = canonical_url(url, keep_fragment=False) + "#" + anchor.lstrip("#")
     else:
         base = canonical_url(url)
-    return hashlib.sha256(base.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(permalink(base).encode("utf-8")).hexdigest()[:32]
 
 
 def domain_of(url: str) -> str:

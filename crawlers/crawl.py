@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from core.config import LoadedConfig
 from crawlers.sources import select_sites
@@ -72,4 +73,27 @@ def crawl_sites(
     elapsed = round(time.monotonic() - started, 3)
     for summary in summaries:
         summary.seconds = summary.seconds or elapsed
+    if not failure:
+        _count_empty_runs(loaded, summaries, dict((site.name, site) for _, site in sites))
     return summaries
+
+
+# A site that yields nothing once may be having a bad day; twice in a row, its markup changed.
+EMPTY_RUNS_ALERT = 2
+
+
+def _count_empty_runs(loaded: LoadedConfig, summaries: list[SourceSummary], sites: dict[str, Any]) -> None:
+    from crawlers.state import StateStore, state_path
+
+    with StateStore(state_path(loaded)) as state:
+        for summary in summaries:
+            if not summary.fetched:
+                continue  # nothing downloaded: the download errors already say why
+            runs = state.count_empty_run(summary.source, empty=not summary.items)
+            if runs >= EMPTY_RUNS_ALERT:
+                site = sites.get(summary.source)
+                url = str(site.start_urls[0]) if site is not None else summary.source
+                summary.error(
+                    url, f"no post found on {runs} crawls in a row: the site's markup may have changed"
+                )
+                logger.error("%s: no post found on %d crawls in a row", summary.source, runs)

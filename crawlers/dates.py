@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
-from crawlers.text import fold
+from core.sanitize import plausible_published
+from core.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +144,8 @@ def _fast(text: str, tz: ZoneInfo, now: datetime, day_first: bool) -> datetime |
         return _dated(int(m.group("year")), MONTHS[m.group("month")], int(m.group("day")), m, tz, now)
     if (m := NUMERIC.search(lowered)) is not None:
         first, second = int(m.group("a")), int(m.group("b"))
-        day, month = (first, second) if day_first else (second, first)
-        return _dated(int(m.group("year")), month, day, m, tz, now)
+        day_of_month, month = (first, second) if day_first else (second, first)
+        return _dated(int(m.group("year")), month, day_of_month, m, tz, now)
     return None
 
 
@@ -160,7 +161,7 @@ def _slow(text: str, tz: ZoneInfo, now: datetime, languages: list[str]) -> datet
     with warnings.catch_warnings():
         # dateparser still calls a few deprecated stdlib/regex APIs; they are its business.
         warnings.simplefilter("ignore")
-        parsed = dateparser.parse(text, languages=languages, settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(text, languages=languages, settings=settings)
     return None if parsed is None else parsed.astimezone(UTC)
 
 
@@ -188,4 +189,9 @@ def parse_date(
         result = None  # e.g. "31/02/2026": looked like a date, is not one; let dateparser try
     if result is None and slow:
         result = _slow(text[:200], zone, reference, [language] if language else ["fr", "en"])
-    return result
+    # Year 9999 or 0001 is not a publication date: unknown stays unknown (core/sanitize.py).
+    # Against the later of ``now`` and the clock, so a test's fixed "now" never narrows the window.
+    checked, reason = plausible_published(result, max(reference, datetime.now(UTC)))
+    if reason:
+        logger.info("date %r ignored: %s", text[:80], reason)
+    return checked

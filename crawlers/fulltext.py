@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import warnings
 
+from crawlers.confine import Scope
 from crawlers.http import Fetcher, FetchError
 
 logger = logging.getLogger(__name__)
@@ -19,10 +20,11 @@ def extract_main_text(html: str | bytes, url: str) -> str | None:
         return trafilatura.extract(html, url=url, include_comments=False, include_tables=False)
 
 
-def fetch_full_text(fetcher: Fetcher, url: str) -> tuple[str | None, str | None]:
-    """(text, None) on success, (None, reason) on failure: one bad page never stops a poll."""
+def fetch_full_text(fetcher: Fetcher, url: str, scope: Scope | None = None) -> tuple[str | None, str | None]:
+    """(text, None) on success, (None, reason) on failure: one bad page never stops a poll.
+    ``scope`` confines the download (and its redirects) to the feed's own site."""
     try:
-        page = fetcher.get(url)
+        page = fetcher.get(url, scope=scope)
     except FetchError as exc:
         return None, exc.reason
     try:

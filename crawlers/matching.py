@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from core.config.brands import Brand
 from core.mention import Mention
-from crawlers.text import fold, fold_with_map, snippet_around
+from core.text import fold, fold_with_map
+from crawlers.text import snippet_around
 
 logger = logging.getLogger(__name__)
 

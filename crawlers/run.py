@@ -62,7 +62,7 @@ def run(config_path: Path, source: str | None, result_path: Path, log_level: int
     process.start(install_signal_handlers=False)
     for site, kind, crawler in crawlers:
         spider = crawler.spider
-        summary = spider.summary if spider is not None else SourceSummary(site.name, kind)
+        summary = spider.summary if isinstance(spider, SiteSpider) else SourceSummary(site.name, kind)
         if spider is None:
             summary.error(str(site.start_urls[0]), "the crawler did not start (see the log)")
         summaries.append(summary.to_dict())
@@ -95,8 +95,24 @@ class _LibraryLevel(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name.startswith(("scrapy", "twisted", "py.warnings")):
+            if record.exc_info and _unreachable(record.exc_info[1]):
+                # A site that refuses the connection is one line (and the summary's error), not
+                # Scrapy's 60-line traceback: there is no bug to debug.
+                record.exc_info, record.exc_text = None, None
             return record.levelno >= self.level
         return True
+
+
+def _unreachable(exc: BaseException | None) -> bool:
+    """The site cannot be reached (refused, unknown host), however deep Scrapy wrapped it."""
+    from scrapy.exceptions import DownloadConnectionRefusedError
+    from twisted.internet.error import ConnectionRefusedError, DNSLookupError
+
+    while exc is not None:
+        if isinstance(exc, DownloadConnectionRefusedError | ConnectionRefusedError | DNSLookupError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:

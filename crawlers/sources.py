@@ -6,13 +6,8 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from core.config import Config
-from core.config.sources import FeedSource, SiteSource
+from core.config.sources import KIND_OF_GROUP, SITE_GROUPS, FeedSource, SiteSource
 from core.errors import VeilleError
-
-SITE_KINDS = ("forums", "blogs", "reviews")
-# config section -> Mention.source.kind
-KIND_OF_SECTION = {"forums": "forum", "blogs": "blog", "reviews": "review"}
-
 
 T = TypeVar("T", FeedSource, SiteSource)
 
@@ -40,9 +35,7 @@ def select_feeds(config: Config, name: str | None = None) -> list[FeedSource]:
 
 def select_sites(config: Config, name: str | None = None) -> list[tuple[str, SiteSource]]:
     """(kind, site) of the enabled forums, blogs and review sites, or of the one named."""
-    sites = [
-        (KIND_OF_SECTION[section], s) for section in SITE_KINDS for s in getattr(config.sources, section)
-    ]
+    sites = [(KIND_OF_GROUP[group], s) for group in SITE_GROUPS for s in getattr(config.sources, group)]
     return _pick(sites, name, "site (forum, blog or review source)")
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.config import LoadedConfig
 from core.errors import VeilleError
 from core.sqlite import SqliteStore
 
@@ -26,11 +27,20 @@ CREATE TABLE IF NOT EXISTS seen (
     PRIMARY KEY (source, key)
 );
 CREATE INDEX IF NOT EXISTS seen_age ON seen(source, seen_at);
+CREATE TABLE IF NOT EXISTS empty_runs (source TEXT PRIMARY KEY, runs INTEGER NOT NULL);
 """
 
 # Per source, how many seen keys are kept (oldest forgotten first). A feed shows a few dozen
 # entries; a forum crawl a few thousand posts: the bound only has to exceed what one run shows.
 DEFAULT_KEEP = 20_000
+
+
+STATE_FILE = "collect.sqlite"
+
+
+def state_path(loaded: LoadedConfig) -> Path:
+    """The collection state file of a configured install (shared by feeds and spiders)."""
+    return loaded.state_dir / STATE_FILE
 
 
 class StateError(VeilleError):
@@ -54,6 +64,20 @@ class StateStore(SqliteStore):
     def __init__(self, path: str | Path, *, keep: int = DEFAULT_KEEP) -> None:
         self.keep = keep
         super().__init__(path)
+
+    # -- runs that found nothing ---------------------------------------------------------------
+    def count_empty_run(self, source: str, empty: bool) -> int:
+        """Record one run of ``source``; returns how many runs in a row found nothing (0 if not)."""
+        with self._transaction() as db:
+            if not empty:
+                db.execute("DELETE FROM empty_runs WHERE source = ?", (source,))
+                return 0
+            db.execute(
+                "INSERT INTO empty_runs(source, runs) VALUES (?, 1) "
+                "ON CONFLICT(source) DO UPDATE SET runs = runs + 1",
+                (source,),
+            )
+            return int(db.execute("SELECT runs FROM empty_runs WHERE source = ?", (source,)).fetchone()[0])
 
     # -- feed validators -----------------------------------------------------------------------
     def http_state(self, source: str, url: str) -> HttpState | None:
@@ -124,6 +148,15 @@ class StateStore(SqliteStore):
                 "ORDER BY seen_at LIMIT ?)",
                 (source, source, count - self.keep),
             )
+
+    def last_activity(self) -> float | None:
+        """When a feed was last checked or an item last seen (epoch seconds), None if never."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT MAX(t) FROM (SELECT MAX(checked_at) AS t FROM feed_http "
+                "UNION ALL SELECT MAX(seen_at) FROM seen)"
+            ).fetchone()
+        return float(row[0]) if row and row[0] is not None else None
 
     def seen_count(self, source: str) -> int:
         return self._db.execute("SELECT COUNT(*) FROM seen WHERE source = ?", (source,)).fetchone()[0]

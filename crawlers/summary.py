@@ -26,8 +26,13 @@ class SourceSummary:
     new: int = 0
     matched: int = 0
     skipped: int = 0  # requests not made on purpose (robots.txt, off-site, over max_pages)
+    # No silent zero: pages where no layer found a post, posts without a date / an author.
+    empty_pages: int = 0
+    undated: int = 0
+    anonymous: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    spool_failed: bool = False  # some matched items could not be spooled: the run did not complete
 
     def error(self, url: str, reason: str) -> SourceError:
         """Record a failure of this source at ``url``; returns it as a ``SourceError``."""

@@ -1,68 +1,16 @@
-"""Text helpers shared by feeds and spiders: HTML to plain text, and accent/case folding.
+"""Text helpers shared by feeds and spiders: HTML to plain text, white space, snippets.
 
-``fold_with_map`` keeps, for every folded character, the index of the original character it
-came from, so a match found in folded text can be cut out of the original (the snippet).
+Folding (case, accents) is ``core.text.fold``, shared with enrich and alerts.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
 import html_text
 
-# Characters that NFKD does not decompose but a French reader treats as their ASCII spelling.
-_EXTRA_FOLDS = {
-    "œ": "oe",
-    "Œ": "oe",
-    "æ": "ae",
-    "Æ": "ae",
-    "’": "'",
-    "‘": "'",
-    "ʼ": "'",
-    "«": '"',
-    "»": '"',
-    "“": '"',
-    "”": '"',
-    "\u00a0": " ",
-    "\u202f": " ",
-    "–": "-",
-    "—": "-",
-}
-
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u202f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    if char in _EXTRA_FOLDS:
-        return _EXTRA_FOLDS[char]
-    if char.isascii():
-        return char.lower()
-    decomposed = unicodedata.normalize("NFKD", char)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its accents: ``"Cafés LANTIER"`` -> ``"cafes lantier"``."""
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(c) for c in text)
-
-
-def fold_with_map(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` plus, for each folded character, the index of its source character."""
-    if text.isascii():
-        return text.lower(), list(range(len(text)))
-    out: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = _fold_char(char)
-        out.append(folded)
-        origin.extend([index] * len(folded))
-    return "".join(out), origin
 
 
 def clean_space(text: str) -> str:

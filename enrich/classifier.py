@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.errors import ConfigError
-from enrich.text import fold_text
+from core.text import fold_text
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix

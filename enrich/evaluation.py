@@ -6,7 +6,7 @@ Used by ``bench/sentiment_eval.py`` and by the regression tests that guard the q
 from __future__ import annotations
 
 import csv
-import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,14 +81,11 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
-    n = len(xs)
-    if n < 2:
+    """Pearson's r; 0.0 where it is undefined (fewer than two points, or a constant side)."""
+    try:
+        return statistics.correlation(xs, ys)
+    except statistics.StatisticsError:
         return 0.0
-    mx, my = sum(xs) / n, sum(ys) / n
-    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    vx = sum((x - mx) ** 2 for x in xs)
-    vy = sum((y - my) ** 2 for y in ys)
-    return cov / math.sqrt(vx * vy) if vx and vy else 0.0
 
 
 def binary(label: str, score: float) -> str:

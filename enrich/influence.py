@@ -25,7 +25,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from core.mention import Mention
-from enrich.text import fold
+from core.text import fold
 
 HORIZON = timedelta(days=365)
 WEIGHTS = {"activity": 0.35, "audience": 0.25, "reactions": 0.25, "reach": 0.15}

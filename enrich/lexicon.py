@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from enrich.text import fold
+from core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Seed entries weaker than this are mostly translation noise ("sous" 0.2, "nouveau" -0.2): ignored.
@@ -46,10 +46,6 @@ class FrenchLexicon:
     lemmatize: Callable[[str], str] = str
     _cache: dict[str, float | None] = field(default_factory=dict, repr=False)
     _negated_cache: dict[str, float | None] = field(default_factory=dict, repr=False)
-
-    @property
-    def longest_idiom(self) -> int:
-        return max((len(k) for k in self.idioms), default=0)
 
     @classmethod
     def load(

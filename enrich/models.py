@@ -16,15 +16,17 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
 from core.config.brands import Brand
 from core.config.nlp import Nlp
 from core.errors import ConfigError
-from enrich.text import fold
+from core.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +64,10 @@ class Catalog:
                 catalog.add(name, [], BRAND, name)
         return catalog
 
-    def patterns(self) -> list[dict[str, object]]:
+    def patterns(self) -> list[dict[str, Any]]:
         """Entity-ruler phrase patterns, matched on LOWER: case-insensitive, plus an accent-free
         variant and a #hashtag one for single words."""
-        out: list[dict[str, object]] = []
+        out: list[dict[str, Any]] = []
         for canonical, names in self.terms.items():
             variants: set[str] = set()
             for name in names:
@@ -118,9 +120,9 @@ def _load(model: str, key: str) -> Language:
 def _prepare(nlp: Language, catalog: Catalog) -> None:
     nlp.add_pipe("sentencizer", first=True)
     patterns = catalog.patterns()
-    before: dict[str, str] = {}
+    before: str | None = None
     if "ner" in nlp.pipe_names:
-        before = {"before": "ner"}
+        before = "ner"
         # The NER adds an output class per action for every label it meets among preset entities:
         # BRAND, PRODUCT and COMPETITOR would take fr_core_news_sm from 18 to 30 classes and cost
         # ~10% of its time. The ruler's spans go through it under a label it knows instead; the NER
@@ -131,8 +133,9 @@ def _prepare(nlp: Language, catalog: Catalog) -> None:
             nlp.add_pipe(CATALOG_LABELS, config={"labels": dict(catalog.label)})
     # Phrase patterns on LOWER: one hash look-up per token, cheaper than token patterns.
     config = {"overwrite_ents": False, "phrase_matcher_attr": "LOWER"}
-    ruler = nlp.add_pipe("entity_ruler", config=config, **before)
-    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    ruler = nlp.add_pipe("entity_ruler", config=config, before=before)
+    assert isinstance(ruler, EntityRuler)
+    ruler.add_patterns(patterns)
 
 
 STAND_IN = "ORG"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from enrich.text import fold
+from core.text import fold
 
 _DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)*\.(fr|com|net|org|io|eu|be|ch|ca|co|uk|de|es|it|app|shop)$", re.I)
 # Words after which a capitalised name is a party (company, shop, operator), not a place or person.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +20,7 @@ from core.config import LoadedConfig
 from core.config.schema import Config
 from core.errors import VeilleError
 from core.mention import Mention, SourceKind
+from core.sqlite import SqliteStore
 from enrich.analysis import Analyzer, TextItem
 from enrich.influence import AuthorStats
 from enrich.stories import StoryStore
@@ -32,6 +34,27 @@ class EnrichStateError(VeilleError):
     """The enrich state database cannot be opened or written (names the file)."""
 
 
+class EnrichState(SqliteStore):
+    """Story signatures and author statistics; one transaction per batch."""
+
+    what = "enrich state database"
+    error = EnrichStateError
+    check_same_thread = False  # the scheduler runs the process job on pool threads, one at a time
+
+    def __init__(self, path: Path, config: Config) -> None:
+        super().__init__(path)
+        try:  # each creates its tables (executescript commits on its own: no transaction here)
+            self.stories = StoryStore(self._db, config.nlp.story_threshold, config.nlp.story_window)
+            self.authors = AuthorStats(self._db)
+        except sqlite3.Error as exc:
+            self.close()
+            raise EnrichStateError(f"cannot open {self.what} {self.path}: {exc}") from exc
+
+    def batch(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction: all of a batch's state is stored, or none of it."""
+        return self._transaction()
+
+
 class Enricher:
     """Models and state of the enrich stage; ``enrich`` one batch at a time; ``close`` when done."""
 
@@ -39,26 +62,9 @@ class Enricher:
         self.config = config
         self.analyzer = analyzer
         self.state_path = state_path
-        self._source_language = {
-            source.name: source.language
-            for group in (
-                config.sources.feeds,
-                config.sources.forums,
-                config.sources.blogs,
-                config.sources.reviews,
-            )
-            for source in group
-        }
-        try:
-            state_path.parent.mkdir(parents=True, exist_ok=True)
-            # The scheduler runs the process job on pool threads, one at a time (max_instances=1).
-            self.db = sqlite3.connect(state_path, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.stories = StoryStore(self.db, config.nlp.story_threshold, config.nlp.story_window)
-            self.authors = AuthorStats(self.db)
-            self.db.commit()
-        except (OSError, sqlite3.Error) as exc:
-            raise EnrichStateError(f"{state_path}: cannot open the enrich state database: {exc}") from exc
+        self._source_language = {source.name: source.language for source in config.sources.all()}
+        self.state = EnrichState(state_path, config)
+        self.stories, self.authors = self.state.stories, self.state.authors
 
     @classmethod
     def from_config(cls, loaded: LoadedConfig) -> Enricher:
@@ -70,9 +76,10 @@ class Enricher:
         analyses = self.analyzer.analyze([self._item(m) for m in mentions])
         out = []
         now = datetime.now(UTC)
-        try:
+        with self.state.batch():
             for mention, analysis in zip(mentions, analyses, strict=True):
-                story = self.stories.assign(mention.id, _story_text(mention), mention.published_at, now)
+                when = mention.published_at or mention.first_seen_at  # undated: when it was found
+                story = self.stories.assign(mention.id, _story_text(mention), when, now)
                 influence = self.authors.observe(mention, now)
                 author = mention.author.model_copy(update={"influence": influence})
                 out.append(
@@ -89,10 +96,6 @@ class Enricher:
                 )
             self.stories.prune(now)
             self.authors.prune(now)
-            self.db.commit()
-        except sqlite3.Error as exc:
-            self.db.rollback()
-            raise EnrichStateError(f"{self.state_path}: cannot update the enrich state: {exc}") from exc
         logger.debug("enriched %d mention(s)", len(out))
         return out
 
@@ -107,7 +110,7 @@ class Enricher:
         )
 
     def close(self) -> None:
-        self.db.close()
+        self.state.close()
 
     def __enter__(self) -> Enricher:
         return self

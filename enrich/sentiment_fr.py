@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from core.text import fold
 from enrich.lexicon import FrenchLexicon
-from enrich.text import fold
 
 MODEL_NAME = "veille-fr-lex/1.0"
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from enrich.text import fold
+from core.text import fold
 
 # A new clause starts at these words (and after , ; :) when a sentence names several parties.
 BREAK_WORDS = frozenset(
@@ -167,8 +167,9 @@ def foils_in(parsed: Parsed, sent: Bounds) -> dict[str, str]:
     out: dict[str, str] = {}
     for k, word in enumerate(folded):
         i = start + k
-        before = [o for s, _, o in spans if s < i]
-        after = [o for s, _, o in spans if s > i]
+        before = [o for s, _, o in spans if s < i and o is not None]
+        after = [o for s, _, o in spans if s > i and o is not None]
+        winner: str | None
         if not after:
             continue
         if word in COMPARE_TO and any(w in COMPARATIVES for w in folded[:k]) and before:

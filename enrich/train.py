@@ -195,15 +195,16 @@ def _temperature(classifier: SentimentClassifier, dev: Sequence[Example]) -> flo
 def save(classifier: SentimentClassifier, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     coef = classifier.coef_t.T
-    np.savez_compressed(
-        path,
-        idf=classifier.idf.astype(np.float16),
-        coef=coef.astype(np.float16),
-        intercept=classifier.intercept,
-        temperature=np.float32(classifier.temperature),
-        **({} if classifier.stack is None else {"stack": classifier.stack}),
-        meta=np.array(json.dumps(classifier.meta, sort_keys=True)),
-    )
+    arrays: dict[str, np.ndarray] = {
+        "idf": classifier.idf.astype(np.float16),
+        "coef": coef.astype(np.float16),
+        "intercept": classifier.intercept,
+        "temperature": np.array(classifier.temperature, dtype=np.float32),
+        "meta": np.array(json.dumps(classifier.meta, sort_keys=True)),
+    }
+    if classifier.stack is not None:
+        arrays["stack"] = classifier.stack
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
 
 def build(

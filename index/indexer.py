@@ -193,7 +193,7 @@ class Indexer:
     def _action(self, doc_id: str, mention: Mention, existing_index: str | None) -> dict[str, Any]:
         # Pydantic serializes to JSON in Rust; the client sends strings as they are.
         if existing_index is None:
-            index = self.names.monthly(mention.published_at)
+            index = self.names.monthly(mention.published_at or mention.first_seen_at)  # undated: month found
             return {
                 "_op_type": "create",
                 "_index": index,

@@ -33,6 +33,11 @@ class IndexNames:
     def component_settings(self) -> str:
         return f"{self.prefix}-mentions-settings"
 
+    @property
+    def alerts(self) -> str:
+        """Alert state, notification history and digest records (``alerts/store.py``)."""
+        return f"{self.prefix}-alerts"
+
     def monthly(self, published_at: datetime) -> str:
         """The index a mention published at ``published_at`` (any timezone) is written to."""
         return f"{self.prefix}-mentions-{published_at.astimezone(UTC):%Y.%m}"

@@ -14,10 +14,12 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from index import search_syntax
+from index.client import translate_errors
 from index.names import IndexNames
 from index.stopwords import STOPWORDS
 
-TEXT_FIELDS = ("title^2", "text", "snippet")
+HIGHLIGHT_FIELDS = ("text.fr", "text.en", "text.folded", "text", "title.fr", "title.folded", "title")
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class MentionFilter:
     until: datetime | None = None
     source_kind: str | None = None
     source_name: str | None = None
-    query: str | None = None  # simple_query_string over title, text and snippet
+    query: str | None = None  # search-box syntax (index.search_syntax): words, "phrases", OR, -word, pre*
     status: str | None = None
     extra: list[dict[str, Any]] = field(default_factory=list)  # raw ES clauses, ANDed
 
@@ -53,17 +55,18 @@ class MentionFilter:
             clauses.append({"term": {"source.name": self.source_name}})
         if self.status:
             clauses.append({"term": {"status": self.status}})
-        if self.query:
-            clauses.append(
-                {
-                    "simple_query_string": {
-                        "query": self.query,
-                        "fields": list(TEXT_FIELDS),
-                        "default_operator": "and",
-                    }
-                }
-            )
+        text_query = search_syntax.to_query(self.query) if self.query else None
+        if text_query:
+            clauses.append(text_query)
         return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching mention's document and its highlighted fragments (``<em>`` around matches)."""
+
+    source: dict[str, Any]
+    fragments: list[str]
 
 
 def sentiment_clause(label: str, brand: str | None) -> dict[str, Any]:
@@ -93,17 +96,18 @@ class MentionQueries:
         self.names = names
 
     def _search(self, **body: Any) -> dict[str, Any]:
-        return dict(
-            self.es.search(index=self.names.alias, ignore_unavailable=True, allow_no_indices=True, **body)
-        )
+        with translate_errors(self.es, "search"):
+            return dict(
+                self.es.search(index=self.names.alias, ignore_unavailable=True, allow_no_indices=True, **body)
+            )
 
     def count(self, flt: MentionFilter, *, unique_stories: bool = False) -> int:
         if not unique_stories:
-            return int(
-                self.es.count(index=self.names.alias, query=flt.to_query(), ignore_unavailable=True)["count"]
-            )
-        response = self._search(size=0, query=flt.to_query(), aggs=_unique_story_aggs())
-        return _unique_count(response["aggregations"])
+            with translate_errors(self.es, "count"):
+                counted = self.es.count(index=self.names.alias, query=flt.to_query(), ignore_unavailable=True)
+            return int(counted["count"])
+        response = self._search(size=0, query=flt.to_query(), aggs=unique_story_aggs())
+        return unique_count(response["aggregations"])
 
     def histogram(
         self,
@@ -131,7 +135,7 @@ class MentionQueries:
             }
         }
         if unique_stories:
-            aggs["buckets"]["aggs"] = _unique_story_aggs()
+            aggs["buckets"]["aggs"] = unique_story_aggs()
         bounded = replace(flt, since=start, until=end)
         response = self._search(size=0, query=bounded.to_query(), aggs=aggs)
         if "aggregations" not in response:
@@ -139,7 +143,7 @@ class MentionQueries:
         out = []
         for bucket in response["aggregations"]["buckets"]["buckets"]:
             when = datetime.fromisoformat(bucket["key_as_string"].replace("Z", "+00:00"))
-            out.append((when, _unique_count(bucket) if unique_stories else bucket["doc_count"]))
+            out.append((when, unique_count(bucket) if unique_stories else bucket["doc_count"]))
         return out
 
     def counts_by(self, field_name: str, flt: MentionFilter, *, size: int = 20) -> dict[str, int]:
@@ -217,8 +221,32 @@ class MentionQueries:
         response = self._search(size=size, query=flt.to_query(), sort=[{sort: "desc"}])
         return [hit["_source"] for hit in response["hits"]["hits"]]
 
+    def matching(self, flt: MentionFilter, *, size: int = 20) -> list[Hit]:
+        """The newest matching mentions with highlighted fragments of the words searched for."""
+        body: dict[str, Any] = {"size": size, "query": flt.to_query(), "sort": [{"published_at": "desc"}]}
+        text_query = search_syntax.to_query(flt.query) if flt.query else None
+        if text_query:
+            body["highlight"] = {
+                "highlight_query": text_query,
+                "fields": {name: {} for name in HIGHLIGHT_FIELDS},
+                "fragment_size": 140,
+                "number_of_fragments": 2,
+                "no_match_size": 0,
+            }
+        response = self._search(**body)
+        return [Hit(hit["_source"], _fragments(hit.get("highlight", {}))) for hit in response["hits"]["hits"]]
 
-def _unique_story_aggs() -> dict[str, Any]:
+
+def _fragments(highlight: dict[str, list[str]]) -> list[str]:
+    # The same words are highlighted in several sub-fields: keep the first field that has any.
+    for name in HIGHLIGHT_FIELDS:
+        if highlight.get(name):
+            return list(highlight[name])
+    return []
+
+
+def unique_story_aggs() -> dict[str, Any]:
+    """Sub-aggregations counting a story (near-duplicate group) once; read them with ``unique_count``."""
     # Mentions without a story id count one each; those with one count once per story.
     return {
         "stories": {"cardinality": {"field": "story_id", "precision_threshold": 3000}},
@@ -226,7 +254,8 @@ def _unique_story_aggs() -> dict[str, Any]:
     }
 
 
-def _unique_count(aggs: dict[str, Any]) -> int:
+def unique_count(aggs: dict[str, Any]) -> int:
+    """Stories plus mentions without a story, from the buckets of ``unique_story_aggs``."""
     return int(aggs["stories"]["value"]) + int(aggs["no_story"]["doc_count"])
 
 

@@ -1,7 +1,10 @@
 """Shared fixtures: a real local Elasticsearch node, isolated index names, configs and mentions.
 
 The node is the project's own (``veille es start``): ``make test`` starts it and passes its URL
-in ``VEILLE_TEST_ES_URL``; run without it, the session fixture starts it here on port 9250.
+in ``VEILLE_TEST_ES_URL``; run without it, the session fixture starts it here on port 9250, and
+when no node can start (no Java, no download) the tests that need one are skipped with the reason.
+Every test that uses a node (through ``es_url`` or a node fixture of its own) is marked ``es``
+automatically, so ``-m "not es"`` runs the rest without starting anything.
 Each test gets its own index prefix, so tests never see each other's documents.
 """
 
@@ -10,23 +13,30 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from elasticsearch import Elasticsearch
 
 from core.config import LoadedConfig, load_config
 from core.config.elasticsearch import ElasticsearchConfig
 from core.mention import Mention
+from index import local_credentials
 from index.names import IndexNames
 from index.templates import ensure_templates
+from tests import support
+from veille.services.es_node import LocalNode
 
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED_CONFIG = REPO / "config.yaml"
 TEST_ES_PORT = int(os.environ.get("VEILLE_TEST_ES_PORT", "9250"))
+# Fixtures that give a test a running Elasticsearch node: their users are marked ``es``.
+ES_FIXTURES = frozenset({"es_url", "secure_node", "spare_node"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if ES_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.es)
 
 
 @pytest.fixture(scope="session")
@@ -34,15 +44,14 @@ def es_url() -> str:
     url = os.environ.get("VEILLE_TEST_ES_URL")
     if url:
         return url.rstrip("/")
-    from veille.services.es_node import LocalNode
-
     node = LocalNode(ElasticsearchConfig().local.version, port=TEST_ES_PORT)
-    return node.start().url
+    return support.start_node_or_skip(node).url
 
 
 @pytest.fixture(scope="session")
 def es_client(es_url: str) -> Iterator[Elasticsearch]:
-    client = Elasticsearch(es_url, request_timeout=60)
+    # The local node has authentication on: its API key is found from the URL, as connect() does.
+    client = Elasticsearch(es_url, request_timeout=60, **local_credentials.client_options(es_url))
     yield client
     client.close()
 
@@ -66,22 +75,26 @@ def index_names(es_client: Elasticsearch, index_prefix: str) -> Iterator[IndexNa
 
 
 @pytest.fixture
-def config_factory(tmp_path: Path, index_prefix: str, es_url: str) -> Callable[..., LoadedConfig]:
-    """Write a config derived from the shipped one (data in tmp_path, test ES, unique prefix).
+def make_config(tmp_path: Path) -> Callable[..., LoadedConfig]:
+    """``make_config(base_url=None, **changes)``: the shipped config, data in tmp_path, loaded.
 
-    Keyword arguments replace top-level sections; ``es=False`` leaves Elasticsearch untouched.
+    See ``tests.support.config_data`` for ``base_url`` (a demo web) and the other changes.
     """
 
-    def make(es: bool = True, **sections: Any) -> LoadedConfig:
-        raw = yaml.safe_load(SHIPPED_CONFIG.read_text(encoding="utf-8"))
-        raw["data_dir"] = str(tmp_path / "var")
-        if es:
-            raw["elasticsearch"]["url"] = es_url
-            raw["elasticsearch"]["index_prefix"] = index_prefix
-        raw.update(sections)
-        path = tmp_path / "config.yaml"
-        path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        return load_config(path)
+    def make(base_url: str | None = None, **changes: Any) -> LoadedConfig:
+        return load_config(support.write_config(tmp_path, base_url=base_url, **changes))
+
+    return make
+
+
+@pytest.fixture
+def config_factory(
+    make_config: Callable[..., LoadedConfig], index_prefix: str, es_url: str
+) -> Callable[..., LoadedConfig]:
+    """``make_config`` pointed at the test Elasticsearch under this test's unique prefix."""
+
+    def make(**changes: Any) -> LoadedConfig:
+        return make_config(elasticsearch={"url": es_url, "index_prefix": index_prefix}, **changes)
 
     return make
 
@@ -89,21 +102,4 @@ def config_factory(tmp_path: Path, index_prefix: str, es_url: str) -> Callable[.
 @pytest.fixture
 def make_mention() -> Callable[..., Mention]:
     """A valid forum mention of Velora; keyword arguments override any field."""
-    counter = iter(range(1, 1_000_000))
-
-    def make(**overrides: Any) -> Mention:
-        n = next(counter)
-        fields: dict[str, Any] = {
-            "url": f"https://forum.example.fr/viewtopic.php?t=42#p{1000 + n}",
-            "thread_url": "https://forum.example.fr/viewtopic.php?t=42",
-            "source": {"kind": "forum", "name": "forum-test"},
-            "brands": ["Velora"],
-            "title": "Panne VeloBox",
-            "text": f"Message {n} : ma VeloBox Velora ne marche plus depuis ce matin.",
-            "author": {"name": f"user{n % 7}"},
-            "published_at": datetime(2026, 11, 20, 10, n % 60, tzinfo=UTC),
-        }
-        fields.update(overrides)
-        return Mention.model_validate(fields)
-
-    return make
+    return support.make_mention

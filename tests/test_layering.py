@@ -6,14 +6,17 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-OURS = {"core", "crawlers", "enrich", "index", "alerts", "veille"}
+PACKAGES = {"core", "crawlers", "enrich", "index", "alerts", "veille"}
+# What shipped code must never import: the test suite and the benchmarks are not installed.
+NOT_SHIPPED = {"tests", "bench"}
+OURS = PACKAGES | NOT_SHIPPED
 ALLOWED = {
     "core": set(),
     "crawlers": {"core"},
     "enrich": {"core"},
     "index": {"core"},
     "alerts": {"core", "index"},
-    "veille": OURS,
+    "veille": PACKAGES - {"veille"},
 }
 
 
@@ -38,9 +41,19 @@ def test_imports_go_one_way(package):
     assert not offenders, "\n".join(offenders)
 
 
+def test_the_check_sees_a_wrong_import(tmp_path):
+    # The rule of each package is only worth its detector: show it a module that breaks each one.
+    module = tmp_path / "m.py"
+    module.write_text("import alerts.engine\nfrom veille.cli import main\nfrom tests import support\n")
+    found = imported_packages(module)
+    assert found == {"alerts", "veille", "tests"}
+    for package, allowed in ALLOWED.items():
+        assert found - allowed - {package}, package
+
+
 def test_every_module_has_a_docstring():
     missing = []
-    for package in sorted(OURS):
+    for package in sorted(PACKAGES):
         for path in sorted((REPO / package).rglob("*.py")):
             if path.stat().st_size and ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) is None:
                 missing.append(str(path.relative_to(REPO)))

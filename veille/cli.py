@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import sys
 from pathlib import Path
 
 import click
@@ -25,13 +24,9 @@ class VeilleGroup(click.Group):
         try:
             return super().invoke(ctx)
         except VeilleError as exc:
-            raise CliError(str(exc), exc.exit_code) from exc
-
-
-class CliError(click.ClickException):
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+            # One line, as click prints its own errors, and the error's exit code.
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
 
 
 @click.group(cls=VeilleGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,4 +55,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -22,9 +23,13 @@ from rich.table import Table
 from core.config import LoadedConfig, load_config
 from index.client import resolve_target
 from index.queries import MentionFilter
+from veille.demo_web.config import DEMO_PORT
 from veille.jobs import tasks
 from veille.jobs.runtime import Runtime
 from veille.services.es_node import LocalNode
+
+if TYPE_CHECKING:
+    from veille.demo_web.server import DemoServer
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +43,7 @@ class DemoReport:
     outcomes: dict[str, tasks.Outcome] = field(default_factory=dict)
 
 
-def _start_demo_web(port: int) -> tuple[object | None, str]:
+def _start_demo_web(port: int) -> tuple[DemoServer | None, str]:
     """Our own demo web on ``port``, or the one already serving there (``veille demo-sites``)."""
     from veille.demo_web.server import DemoServer
 
@@ -70,12 +75,12 @@ def _on_port(loaded: LoadedConfig, demo_port: int) -> LoadedConfig:
     return load_config(moved)
 
 
-def run_demo(loaded: LoadedConfig, console: Console, *, demo_port: int = 8765) -> DemoReport:
+def run_demo(loaded: LoadedConfig, console: Console, *, demo_port: int = DEMO_PORT) -> DemoReport:
     loaded = _on_port(loaded, demo_port)
     report = DemoReport()
     target = resolve_target(loaded.config.elasticsearch)
     runtime = Runtime(loaded)
-    server: object | None = None
+    server: DemoServer | None = None
 
     def start_es() -> str:
         if target.local:
@@ -136,7 +141,7 @@ def run_demo(loaded: LoadedConfig, console: Console, *, demo_port: int = 8765) -
         _summary(loaded, runtime, report, console)
     finally:
         if server is not None:
-            server.stop()  # type: ignore[attr-defined]
+            server.stop()
         runtime.close()
     return report
 

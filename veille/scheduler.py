@@ -10,6 +10,8 @@
 - A task that has new data for the next stage runs that stage at once (poll -> process ->
   alerts), which is what keeps feed-to-email latency within the poll interval plus a minute.
 - SIGTERM / SIGINT stop scheduling, let running jobs finish, and exit 0.
+- One scheduler per data dir (``state/veille-run.lock``): a second ``veille run`` exits with a
+  message naming the first one's pid, before it touches the job store.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.config import LoadedConfig
+from core.errors import VeilleError
+from core.private_files import private_dir, private_file, write_private
+from core.runlock import RunLock
 from veille.jobs import tasks
 from veille.jobs.runtime import Runtime
 
@@ -86,18 +91,18 @@ class StatusBook:
         with self._lock:
             data = self.read()
             data.setdefault(job, {}).update(fields)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
-            temporary.replace(self.path)
+            private_dir(self.path.parent)
+            write_private(self.path, json.dumps(data, indent=2, default=str).encode("utf-8"))
 
 
 class VeilleScheduler:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         loaded = runtime.loaded
-        loaded.state_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(loaded.state_dir)
+        self.lock = RunLock(loaded.state_dir / "veille-run.lock").acquire()
         self.status = StatusBook(status_path(loaded))
+        private_file(jobstore_path(loaded))  # SQLAlchemy would create it with the umask's mode
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobstore_path(loaded)}")},
             executors={"default": ThreadPoolExecutor(max_workers=4)},
@@ -158,6 +163,7 @@ class VeilleScheduler:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.runtime.close()
+        self.lock.release()
 
     def run_now(self, name: str) -> None:
         job = self.scheduler.get_job(name)
@@ -179,7 +185,10 @@ class VeilleScheduler:
             self.status.record(
                 event.job_id, last_run=when, last_ok=False, last_error=str(event.exception)[:500]
             )
-            logger.error("job %s failed: %s", event.job_id, event.exception)
+            if isinstance(event.exception, VeilleError):  # expected failure: its message says it all
+                logger.error("job %s failed: %s", event.job_id, event.exception)
+            else:  # a bug: keep the traceback (the executor's own logger is silenced above)
+                logger.error("job %s failed: %r\n%s", event.job_id, event.exception, event.traceback)
             return
         self.status.record(event.job_id, last_run=when, last_ok=True, last_error=None, summary=event.retval)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from elasticsearch import Elasticsearch
 
 from core.config import LoadedConfig
-from index.client import connect, ensure_available, resolve_target
+from index.client import open_client
 from index.indexer import Indexer
 from index.names import IndexNames
 from index.queries import MentionQueries
@@ -35,8 +35,7 @@ class IndexHandle:
 def open_index(loaded: LoadedConfig, *, setup: bool = True) -> IndexHandle:
     """Connect (IndexUnavailable names the URL if down) and, with ``setup``, install templates."""
     es_config = loaded.config.elasticsearch
-    es = connect(es_config, resolve_target(es_config).url)
-    ensure_available(es)
+    es = open_client(es_config)
     handle = IndexHandle(es, IndexNames(es_config.index_prefix), bulk_chunk=es_config.bulk_chunk)
     if setup:
         handle.analyzers = ensure_templates(es, handle.names)

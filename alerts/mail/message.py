@@ -51,7 +51,7 @@ def build_message(
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     if images:
-        html_part = msg.get_payload()[1]
+        html_part = list(msg.iter_parts())[1]
         for image in images:
             html_part.add_related(image.data, maintype="image", subtype=image.subtype, cid=f"<{image.cid}>")
     return msg

@@ -3,7 +3,16 @@
 A message is queued before any attempt to send it and leaves the queue only as ``sent`` (kept a
 month, so queuing the same Message-ID again is a no-op) or ``dead`` (refused permanently, kept
 with the reason). A failed attempt leaves it ``pending`` with a later ``next_attempt``: it is
-retried on the next flush, never lost and never sent twice.
+retried on a later flush, never lost.
+
+Delivery guarantee: a flush first *claims* the rows it will send (``pending`` -> ``sending``, in
+one transaction), so two flushes running at once (two processes, or two jobs of one scheduler)
+never send the same message. When the server may have stored a message but the connection broke
+before its ``250`` (an ambiguous failure), the row becomes ``uncertain``: it is not resent at once
+(not even by ``alerts flush``), but retried once after ``UNCERTAIN_WAIT``; a second ambiguous
+failure makes it ``dead``. So a message is delivered once, except after an ambiguous failure, when
+it may arrive twice (never more). A row left ``sending`` by a process killed mid-send is treated
+as ``uncertain`` after ``STALE_CLAIM``.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ CREATE TABLE IF NOT EXISTS outgoing (
     message_id    TEXT PRIMARY KEY,
     recipients    TEXT NOT NULL,
     payload       BLOB NOT NULL,
-    state         TEXT NOT NULL DEFAULT 'pending',   -- pending | sent | dead
+    state         TEXT NOT NULL DEFAULT 'pending',   -- pending | sending | uncertain | sent | dead
     attempts      INTEGER NOT NULL DEFAULT 0,
     next_attempt  REAL NOT NULL,
     last_error    TEXT,
@@ -37,21 +46,26 @@ CREATE INDEX IF NOT EXISTS outgoing_due ON outgoing(state, next_attempt);
 """
 KEEP_SENT_SECONDS = 31 * 86400
 MAX_PAUSE = 3600.0  # the longest a failing message waits between two flushes' attempts
+UNCERTAIN_WAIT = 3600.0  # time for a delayed "250" or a bounce to show before the one resend
+STALE_CLAIM = 900.0  # a claim older than this belongs to a dead process (SMTP timeouts are shorter)
 
 
 class SendFailed(NotifyError):
-    """One attempt failed; ``permanent`` when retrying cannot help (address refused, 5xx)."""
+    """One attempt failed; ``permanent`` when retrying cannot help (address refused, 5xx);
+    ``uncertain`` when the message may have been delivered anyway (connection lost before ``250``)."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, uncertain: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.uncertain = uncertain
 
 
 @dataclass(frozen=True)
 class QueueStats:
-    pending: int
+    pending: int  # waiting for a (re)try, uncertain ones and ones being sent included
     sent: int
     dead: int
+    uncertain: int = 0
 
 
 @dataclass
@@ -59,9 +73,17 @@ class FlushReport:
     sent: int = 0
     failed: int = 0  # still pending, retried on a later flush
     dead: int = 0
+    uncertain: int = 0  # maybe delivered; retried once, later
+
+    @property
+    def waiting(self) -> int:
+        return self.failed + self.uncertain
 
     def __str__(self) -> str:
-        return f"{self.sent} sent, {self.failed} waiting for a retry, {self.dead} refused"
+        text = f"{self.sent} sent, {self.failed} waiting for a retry, {self.dead} refused"
+        if self.uncertain:
+            text += f", {self.uncertain} maybe delivered (retried once later)"
+        return text
 
 
 class MailQueue(SqliteStore):
@@ -91,7 +113,8 @@ class MailQueue(SqliteStore):
     def stats(self) -> QueueStats:
         with self._transaction() as db:
             counts = dict(db.execute("SELECT state, COUNT(*) FROM outgoing GROUP BY state").fetchall())
-        return QueueStats(counts.get("pending", 0), counts.get("sent", 0), counts.get("dead", 0))
+        waiting = counts.get("pending", 0) + counts.get("sending", 0) + counts.get("uncertain", 0)
+        return QueueStats(waiting, counts.get("sent", 0), counts.get("dead", 0), counts.get("uncertain", 0))
 
     def dead_letters(self) -> list[tuple[str, str]]:
         with self._transaction() as db:
@@ -112,16 +135,8 @@ class MailQueue(SqliteStore):
         """Try every due message (every pending one when not ``due_only``): ``1 + retries`` attempts
         each, pausing ``backoff`` × 2^n between them."""
         report = FlushReport()
-        with self._transaction() as db:
-            db.execute(
-                "DELETE FROM outgoing WHERE state = 'sent' AND sent_at < ?", (now() - KEEP_SENT_SECONDS,)
-            )
-            due = db.execute(
-                "SELECT message_id, recipients, payload, attempts FROM outgoing "
-                "WHERE state = 'pending' AND next_attempt <= ? ORDER BY queued_at",
-                (now() if due_only else float("inf"),),
-            ).fetchall()
-        for msg_id, recipients, payload, attempts in due:
+        due = self._claim(now(), due_only)
+        for msg_id, recipients, payload, attempts, was_uncertain in due:
             msg = BytesParser(policy=policy.default).parsebytes(payload)
             error: SendFailed | None = None
             for attempt in range(retries + 1):
@@ -132,13 +147,46 @@ class MailQueue(SqliteStore):
                 except SendFailed as exc:
                     error = exc
                     logger.warning("email %s: attempt %d failed: %s", msg_id, attempt + 1, exc)
-                    if exc.permanent:
-                        break
+                    if exc.permanent or exc.uncertain:
+                        break  # an uncertain send is never repeated at once: it may have arrived
                     continue
                 error = None
                 break
-            self._settle(msg_id, attempts + 1, error, now(), backoff, report)
+            self._settle(msg_id, attempts + 1, error, now(), backoff, report, was_uncertain)
         return report
+
+    def prune(self, before: float) -> int:
+        """Delete settled messages (sent or dead) queued before ``before``: the retention period."""
+        with self._transaction() as db:
+            return db.execute(
+                "DELETE FROM outgoing WHERE queued_at < ? AND state IN ('sent', 'dead')", (before,)
+            ).rowcount
+
+    def _claim(self, when: float, due_only: bool) -> list[tuple[str, str, bytes, int, bool]]:
+        """Mark the rows this flush sends as ``sending``, atomically, so no other flush takes them."""
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM outgoing WHERE state = 'sent' AND sent_at < ?", (when - KEEP_SENT_SECONDS,)
+            )
+            # A claim this old was left by a process that died mid-send: it may have been delivered.
+            db.execute(
+                "UPDATE outgoing SET state='uncertain', next_attempt=? "
+                "WHERE state='sending' AND next_attempt < ?",
+                (when, when - STALE_CLAIM),
+            )
+            due = db.execute(
+                "SELECT message_id, recipients, payload, attempts, state = 'uncertain' FROM outgoing "
+                "WHERE (state = 'pending' AND next_attempt <= ?) "
+                "OR (state = 'uncertain' AND next_attempt <= ?) "
+                "ORDER BY queued_at",
+                (when if due_only else float("inf"), when),
+            ).fetchall()
+            # next_attempt of a claimed row = when it was claimed (for the stale-claim check above)
+            db.executemany(
+                "UPDATE outgoing SET state='sending', next_attempt=? WHERE message_id=?",
+                [(when, row[0]) for row in due],
+            )
+        return [(m, r, p, a, bool(u)) for m, r, p, a, u in due]
 
     def _settle(
         self,
@@ -148,9 +196,28 @@ class MailQueue(SqliteStore):
         when: float,
         backoff: float,
         report: FlushReport,
+        was_uncertain: bool = False,
     ) -> None:
         with self._transaction() as db:
-            if error is None:
+            if error is not None and error.uncertain and not was_uncertain:
+                db.execute(
+                    "UPDATE outgoing SET state='uncertain', attempts=?, last_error=?, next_attempt=? "
+                    "WHERE message_id=?",
+                    (attempts, str(error)[:2000], when + UNCERTAIN_WAIT, msg_id),
+                )
+                logger.warning(
+                    "email %s may have been delivered (%s): one more attempt in %d s, not before",
+                    msg_id, error, UNCERTAIN_WAIT,
+                )  # fmt: skip
+                report.uncertain += 1
+            elif error is not None and error.uncertain:
+                db.execute(
+                    "UPDATE outgoing SET state='dead', attempts=?, last_error=? WHERE message_id=?",
+                    (attempts, f"delivery uncertain twice, check the mailbox: {error}"[:2000], msg_id),
+                )
+                logger.error("email %s: delivery uncertain twice, kept as dead: %s", msg_id, error)
+                report.dead += 1
+            elif error is None:
                 db.execute(
                     "UPDATE outgoing SET state='sent', sent_at=?, attempts=?, last_error=NULL "
                     "WHERE message_id=?",
@@ -166,8 +233,15 @@ class MailQueue(SqliteStore):
                 report.dead += 1
             else:
                 pause = min(MAX_PAUSE, max(backoff, 1.0) * 2 ** min(attempts, 12))
+                # A clear failure of the one resend of an uncertain message: it stays uncertain
+                # (the server never got this copy) and keeps its single resend.
+                state = "uncertain" if was_uncertain else "pending"
                 db.execute(
-                    "UPDATE outgoing SET attempts=?, last_error=?, next_attempt=? WHERE message_id=?",
-                    (attempts, str(error)[:2000], when + pause, msg_id),
+                    "UPDATE outgoing SET state=?, attempts=?, last_error=?, next_attempt=? "
+                    "WHERE message_id=?",
+                    (state, attempts, str(error)[:2000], when + pause, msg_id),
                 )
-                report.failed += 1
+                if was_uncertain:
+                    report.uncertain += 1
+                else:
+                    report.failed += 1

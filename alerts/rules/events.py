@@ -14,10 +14,12 @@ from typing import Any
 
 from alerts.queries import AlertQueries, published_between
 from alerts.rules.base import Finding, RuleType
+from core.config.alerts import CrisisKeywordsRule, InfluentialAuthorRule
 
 
 class MatchingMentionsRule(RuleType):
     episodic = False
+    config: CrisisKeywordsRule | InfluentialAuthorRule
 
     @abstractmethod
     def clause(self, brand: str) -> dict[str, Any]:

@@ -11,12 +11,12 @@ A match says: "Cafés Lantier : 3 nouvelles mentions avec « rappel produit », 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from alerts import wording
 from alerts.rules.events import MatchingMentionsRule
 from core.config.alerts import CrisisKeywordsRule
+from core.text import fold
 
 FIELDS = ("text", "title")
 # Letters a French writer may or may not accent; each base letter matches all of its forms.
@@ -30,13 +30,8 @@ _VARIANTS = {
     "y": "yÿý",
     "n": "nñ",
 }
+_LIGATURES = {"oe": "œ", "ae": "æ"}
 _ELISION = "([a-z]{1,2}['’])?"  # l'arnaque, d’escroquerie, qu'arnaque
-
-
-def fold(text: str) -> str:
-    """Lower case without accents."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def keyword_tokens(keyword: str) -> list[str]:
@@ -46,14 +41,31 @@ def keyword_tokens(keyword: str) -> list[str]:
 
 def token_regexp(token: str) -> str:
     """Lucene regexp matching ``token`` whatever its accents, with an elision and a plural."""
-    body = "".join(f"[{_VARIANTS[ch]}]" if ch in _VARIANTS else re.escape(ch) for ch in token)
-    return f"{_ELISION}{body}(s|x)?"
+    return f"{_ELISION}{_spellings(token)}(s|x)?"
+
+
+def _spellings(token: str) -> str:
+    # The fold writes "œ"/"æ" as "oe"/"ae"; the standard analyzer keeps the ligature: match both.
+    parts, i = [], 0
+    while i < len(token):
+        pair = token[i : i + 2]
+        if pair in _LIGATURES:
+            parts.append(f"({_letters(pair)}|{_LIGATURES[pair]})")
+            i += 2
+        else:
+            parts.append(_letters(token[i]))
+            i += 1
+    return "".join(parts)
+
+
+def _letters(text: str) -> str:
+    return "".join(f"[{_VARIANTS[ch]}]" if ch in _VARIANTS else re.escape(ch) for ch in text)
 
 
 def keyword_clause(keyword: str) -> dict[str, Any]:
     """Query matching ``keyword`` as a word or a phrase in the title or the text."""
     tokens = keyword_tokens(keyword)
-    per_field = []
+    per_field: list[dict[str, Any]] = []
     for field in FIELDS:
         if len(tokens) == 1:
             per_field.append({"regexp": {field: {"value": token_regexp(tokens[0])}}})

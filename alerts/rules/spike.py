@@ -41,7 +41,7 @@ def spike_params(config: SpikeRuleConfig) -> SpikeParams:
 class _SpikeRule(RuleType):
     negative: ClassVar[bool]
     noun: ClassVar[tuple[str, str]]
-    config: SpikeRuleConfig
+    config: NegativeSpikeRule | VolumeSpikeRule
 
     def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
         params = spike_params(self.config)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -127,6 +127,7 @@ def count_bound(mean: float, alpha: float = ALPHA, dispersion: float = DISPERSIO
     variance = mean + (dispersion * mean) ** 2
     if mean > 400:  # normal approximation
         return math.ceil(mean + 4.0 * math.sqrt(variance))
+    step: Callable[[int], float]
     if dispersion <= 0:
         term, step = math.exp(-mean), lambda k: mean / (k + 1)
     else:

@@ -10,19 +10,23 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from core.config.common import Duration, EmailAddresses, StrictModel
+from core.config.common import EmailAddresses, PositiveDuration, StrictModel, parse_duration
 
 
 class _RuleBase(StrictModel):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     enabled: bool = True
     brands: list[str] = Field(default_factory=list, description="empty = every brand")
-    realert: Duration = Field(default="2h", description="cool-down before the same key alerts again")
+    realert: PositiveDuration = Field(
+        default=parse_duration("2h"), description="cool-down before the same key alerts again"
+    )
     recipients: EmailAddresses = Field(default_factory=list, description="empty = notifications.email.to")
 
 
 class SpikeRuleConfig(_RuleBase):
-    window: Duration = Field(default="1h", description="the current window, sliding up to now")
+    window: PositiveDuration = Field(
+        default=parse_duration("1h"), description="the current window, sliding up to now"
+    )
     baseline_windows: int = Field(24, ge=4, le=24 * 14, description="previous windows in the baseline")
     baseline_weeks: int = Field(2, ge=0, le=8, description="same hour of previous weeks in the baseline")
     min_count: int = Field(5, ge=1, description="never fire below this many mentions in the window")
@@ -56,7 +60,9 @@ class VolumeSpikeRule(SpikeRuleConfig):
 class CrisisKeywordsRule(_RuleBase):
     type: Literal["crisis_keywords"]
     keywords: list[str] = Field(min_length=1, description="words or phrases; accents and case ignored")
-    window: Duration = Field(default="24h", description="how far back new matches are looked for")
+    window: PositiveDuration = Field(
+        default=parse_duration("24h"), description="how far back new matches are looked for"
+    )
     min_count: int = Field(1, ge=1, description="new matching mentions needed to alert")
 
     @field_validator("keywords")
@@ -70,13 +76,17 @@ class CrisisKeywordsRule(_RuleBase):
 class InfluentialAuthorRule(_RuleBase):
     type: Literal["influential_author"]
     min_influence: float = Field(60, ge=0, le=100, description="author influence score, 0-100")
-    window: Duration = Field(default="24h", description="how far back new mentions are looked for")
+    window: PositiveDuration = Field(
+        default=parse_duration("24h"), description="how far back new mentions are looked for"
+    )
 
 
 class RatingDropRule(_RuleBase):
     type: Literal["rating_drop"]
-    window: Duration = Field(default="7d")
-    baseline: Duration = Field(default="90d", description="the period before the window it compares to")
+    window: PositiveDuration = Field(default=parse_duration("7d"))
+    baseline: PositiveDuration = Field(
+        default=parse_duration("90d"), description="the period before the window it compares to"
+    )
     min_reviews: int = Field(5, ge=1, description="reviews needed in the window and in the baseline")
     drop: float = Field(0.15, gt=0, le=1, description="fall of the normalised 0..1 average")
 
@@ -89,7 +99,7 @@ class RatingDropRule(_RuleBase):
 
 class SourceSilentRule(_RuleBase):
     type: Literal["source_silent"]
-    silent_for: Duration = Field(default="24h")
+    silent_for: PositiveDuration = Field(default=parse_duration("24h"))
     sources: list[str] = Field(default_factory=list, description="empty = every enabled source")
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from urllib.parse import urlsplit
 
-from core.config.common import Duration, EnvVarName, StrictModel
+from pydantic import Field, field_validator
+
+from core.config.common import EnvVarName, PositiveDuration, StrictModel, parse_duration
 
 
 class LocalNode(StrictModel):
@@ -13,6 +15,8 @@ class LocalNode(StrictModel):
     version: str = "8.19.21"
     port: int = Field(9200, ge=1024, le=65535)
     heap: str = Field("768m", pattern=r"^\d+[mg]$")
+    # Authentication on the local node; Veille generates and uses its credentials itself.
+    security: bool = True
 
 
 class ElasticsearchConfig(StrictModel):
@@ -22,6 +26,16 @@ class ElasticsearchConfig(StrictModel):
     password_env: EnvVarName = "ES_PASSWORD"
     ca_certs_env: EnvVarName = "ES_CA_CERTS"
     index_prefix: str = Field("veille", pattern=r"^[a-z0-9][a-z0-9_\-]*$")
-    request_timeout: Duration = Field(default="30s")
+    request_timeout: PositiveDuration = Field(default=parse_duration("30s"))
     bulk_chunk: int = Field(500, ge=1, le=10_000)
     local: LocalNode = Field(default_factory=LocalNode)
+
+    @field_validator("url")
+    @classmethod
+    def _no_credentials(cls, value: str | None) -> str | None:
+        if value and (urlsplit(value).password is not None or urlsplit(value).username is not None):
+            raise ValueError(
+                "credentials in the URL are secrets in clear; give the URL without them and set "
+                "ES_USERNAME and ES_PASSWORD (or ES_API_KEY) in the environment"
+            )
+        return value

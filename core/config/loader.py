@@ -2,6 +2,10 @@
 
 An error message names the file, the line, the key path, what was expected and what was found:
 ``config.yaml:14: brands[0].alias: unknown key (expected one of: aliases, competitors, ...)``.
+Hostile files are bounded: a key given twice in one mapping is refused (YAML would silently keep
+the last), and a document whose aliases expand past ``MAX_NODES`` nodes (a "billion laughs"
+alias bomb) is refused before anything walks it. Names a rule refers to (brands, sources) are
+checked here too, at the line of the rule.
 """
 
 from __future__ import annotations
@@ -13,11 +17,14 @@ from typing import Any, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from core.config.common import SECRET_KEYS
 from core.config.schema import Config
 from core.errors import ConfigError
 
+MAX_NODES = 100_000  # a real config has a few hundred; aliases may not multiply that past this
+MAX_BYTES = 2_000_000
 DEFAULT_CONFIG_NAME = "config.yaml"
 ENV_CONFIG = "VEILLE_CONFIG"
 
@@ -77,13 +84,18 @@ def load_config(path: str | os.PathLike[str] | None = None) -> LoadedConfig:
 
 
 def parse_config(text: str, *, source: str = "<config>") -> Config:
+    if len(text) > MAX_BYTES:
+        raise ConfigError(f"{source}: {len(text)} characters; a config file is at most {MAX_BYTES}")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        _check_structure(node, source)
+        raw = yaml.SafeLoader(text).get_single_data() if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
         raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{source}: nested too deeply to be a configuration") from exc
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -93,11 +105,72 @@ def parse_config(text: str, *, source: str = "<config>") -> Config:
     if secret_errors:
         raise ConfigError("\n".join(f"{_where(source, lines, loc)}: {msg}" for loc, msg in secret_errors))
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw)
     except ValidationError as exc:
         messages = [_describe(source, lines, error) for error in exc.errors()]
         header = f"{source}: {len(messages)} problem(s) in the configuration:"
         raise ConfigError("\n".join([header, *(f"  {m}" for m in messages)])) from exc
+    messages = [f"{_where(source, lines, loc)}: {msg}" for loc, msg in _unknown_references(config)]
+    if messages:
+        header = f"{source}: {len(messages)} problem(s) in the configuration:"
+        raise ConfigError("\n".join([header, *(f"  {m}" for m in messages)]))
+    return config
+
+
+def _check_structure(root: yaml.Node | None, source: str) -> None:
+    """Refuse duplicate keys and alias bombs, on the composed tree (aliases are shared nodes there,
+    so this walk is linear in the file, whatever the aliases expand to)."""
+    expanded: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if id(node) in expanded:
+            return expanded[id(node)]
+        if depth > 200:
+            raise ConfigError(f"{source}:{node.start_mark.line + 1}: nested too deeply to be a configuration")
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    if key.value in seen:
+                        raise ConfigError(
+                            f"{source}:{key.start_mark.line + 1}: key {key.value!r} given twice in one "
+                            f"mapping (first at line {seen[key.value]}); YAML would keep only the last"
+                        )
+                    seen[key.value] = key.start_mark.line + 1
+                total += size(key, depth + 1) + size(value, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
+        expanded[id(node)] = min(total, MAX_NODES + 1)
+        if total > MAX_NODES:
+            raise ConfigError(
+                f"{source}:{node.start_mark.line + 1}: the aliases here expand to more than {MAX_NODES} "
+                "values; not a configuration (a YAML alias bomb?)"
+            )
+        return expanded[id(node)]
+
+    if root is not None:
+        size(root, 0)
+
+
+def _unknown_references(config: Config) -> Any:
+    """(key path, message) for each brand or source a rule names that the config does not define."""
+    brands = [brand.name for brand in config.brands]
+    s = config.sources
+    sources = sorted(src.name for group in (s.feeds, s.forums, s.blogs, s.reviews) for src in group)
+    for index, rule in enumerate(config.alerts.rules):
+        unknown = [b for b in rule.brands if b not in brands]
+        if unknown:
+            yield (
+                ("alerts", "rules", index, "brands"),
+                f"rule {rule.name!r} names unknown brand(s) {unknown}; known: {brands}",
+            )
+        unknown = sorted(set(getattr(rule, "sources", [])) - set(sources))
+        if unknown:
+            yield (
+                ("alerts", "rules", index, "sources"),
+                f"unknown source(s) {unknown}; known: {sources}",
+            )
 
 
 def _secrets_in_clear(value: Any, loc: tuple[Any, ...]) -> Any:
@@ -175,7 +248,7 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     )
 
 
-def _describe(source: str, lines: dict[tuple[Any, ...], int], error: dict[str, Any]) -> str:
+def _describe(source: str, lines: dict[tuple[Any, ...], int], error: ErrorDetails) -> str:
     loc = _strip_tags(tuple(error["loc"]))
     if error["type"] == "extra_forbidden":
         expected = _allowed_keys(loc[:-1])
@@ -184,7 +257,18 @@ def _describe(source: str, lines: dict[tuple[Any, ...], int], error: dict[str, A
     if error["type"] == "missing":
         return f"{_where(source, lines, loc)}: required key is missing"
     message = error["msg"].removeprefix("Value error, ")
-    return f"{_where(source, lines, loc)}: {message} (found: {_short(error.get('input'))})"
+    return f"{_where(source, lines, loc)}: {message} ({_found(loc, error.get('input'))})"
+
+
+def _found(loc: tuple[Any, ...], value: Any) -> str:
+    """What was found, unless it may be a secret: a value where a variable name belongs
+    (``password_env: Hunter2!``) or a URL carrying credentials."""
+    key = str(loc[-1]) if loc else ""
+    if key.endswith("_env"):
+        return "value not shown: it may be a secret"
+    if isinstance(value, str) and "@" in value and "://" in value:
+        return "value not shown: it may hold credentials"
+    return f"found: {_short(value)}"
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:

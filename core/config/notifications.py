@@ -6,7 +6,16 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from core.config.common import ClockTime, Duration, EmailAddresses, EnvVarName, StrictModel
+from core.config.common import (
+    ClockTime,
+    Duration,
+    EmailAddresses,
+    EnvVarName,
+    PositiveDuration,
+    StrictModel,
+    parse_clock,
+    parse_duration,
+)
 
 
 class Smtp(StrictModel):
@@ -15,9 +24,11 @@ class Smtp(StrictModel):
     security: Literal["starttls", "ssl", "none"] = "starttls"
     username: str | None = None
     password_env: EnvVarName | None = Field(None, description="environment variable holding the password")
-    timeout: Duration = Field(default="20s")
+    timeout: PositiveDuration = Field(default=parse_duration("20s"))
     retries: int = Field(3, ge=0, le=10, description="extra attempts per run before the message waits")
-    backoff: Duration = Field(default="2s", description="pause before the first retry, doubled each time")
+    backoff: Duration = Field(
+        default=parse_duration("2s"), description="pause before the first retry, doubled each time"
+    )
     ca_file: str | None = Field(None, description="PEM CA bundle for a server with a private certificate")
 
     @model_validator(mode="after")
@@ -47,17 +58,19 @@ class Notifications(StrictModel):
 
 class Digest(StrictModel):
     enabled: bool = True
-    time: ClockTime = Field(default="08:00", description="local time (see timezone)")
+    time: ClockTime = Field(default=parse_clock("08:00"), description="local time (see timezone)")
     recipients: EmailAddresses = Field(default_factory=list, description="empty = notifications.email.to")
-    response_target: Duration = Field(default="4h", description="answer negative mentions within this")
+    response_target: PositiveDuration = Field(
+        default=parse_duration("4h"), description="answer negative mentions within this"
+    )
 
 
 class Schedule(StrictModel):
     """How often each job of ``veille run`` runs."""
 
-    poll: Duration = Field(default="5m")
-    crawl: Duration = Field(default="1h")
-    process: Duration = Field(default="1m")
-    alerts: Duration = Field(default="1m")
-    housekeeping: ClockTime = Field(default="03:30")
-    misfire_grace: Duration = Field(default="5m")
+    poll: PositiveDuration = Field(default=parse_duration("5m"))
+    crawl: PositiveDuration = Field(default=parse_duration("1h"))
+    process: PositiveDuration = Field(default=parse_duration("1m"))
+    alerts: PositiveDuration = Field(default=parse_duration("1m"))
+    housekeeping: ClockTime = Field(default=parse_clock("03:30"))
+    misfire_grace: Duration = Field(default=parse_duration("5m"))

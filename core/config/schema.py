@@ -12,6 +12,7 @@ from core.config.common import StrictModel
 from core.config.elasticsearch import ElasticsearchConfig
 from core.config.nlp import Nlp
 from core.config.notifications import Digest, Notifications, Schedule
+from core.config.privacy import Privacy
 from core.config.sources import Crawl, Sources
 
 
@@ -27,6 +28,7 @@ class Config(StrictModel):
     notifications: Notifications = Field(default_factory=Notifications)
     digest: Digest = Field(default_factory=Digest)
     schedule: Schedule = Field(default_factory=Schedule)
+    privacy: Privacy = Field(default_factory=Privacy)
 
     @field_validator("timezone")
     @classmethod
@@ -40,15 +42,12 @@ class Config(StrictModel):
         return value
 
     @model_validator(mode="after")
-    def _unique_brands_and_known_rule_brands(self) -> Config:
+    def _unique_brands(self) -> Config:
         names = [brand.name for brand in self.brands]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(f"brand names must be unique; repeated: {repeated}")
-        for rule in self.alerts.rules:
-            unknown = [b for b in rule.brands if b not in names]
-            if unknown:
-                raise ValueError(f"rule {rule.name!r} names unknown brand(s) {unknown}; known: {names}")
+        # Brands and sources named by rules are checked by the loader, at the rule's own line.
         return self
 
     @property

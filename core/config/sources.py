@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
-from core.config.common import Duration, StrictModel
+from core.config.common import Duration, PositiveDuration, StrictModel, parse_duration
 
-Preset = Literal["phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]
+# "auto": detect the engine on each page (generator meta, body classes, structured data).
+Preset = Literal["auto", "phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]
 
 
 def _check_timezone(value: str | None) -> str | None:
@@ -53,7 +54,12 @@ class _SourceBase(StrictModel):
     enabled: bool = True
     timezone: str | None = Field(None, description="site's local timezone for dates without offset")
     language: Literal["fr", "en"] | None = Field(None, description="hint when the page does not say")
-    timeout: Duration | None = Field(None, description="overrides crawl.timeout for this source")
+    timeout: PositiveDuration | None = Field(None, description="overrides crawl.timeout for this source")
+    also_fetch_from: list[str] = Field(
+        default_factory=list,
+        description="other sites this source may download from ('https://host[:port]' or 'host'); "
+        "by default only its own scheme, host and port",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -70,15 +76,22 @@ class FeedSource(_SourceBase):
 class SiteSource(_SourceBase):
     start_urls: list[HttpUrl] = Field(min_length=1)
     allowed_domains: list[str] = Field(default_factory=list, description="defaults to the start URLs' hosts")
-    preset: Preset | None = None
+    preset: Preset | None = "auto"
     profile: SiteProfile = Field(default_factory=SiteProfile)
     max_pages: int = Field(500, ge=1, description="stop after this many pages per crawl")
 
     @model_validator(mode="after")
     def _preset_or_profile(self) -> SiteSource:
         if self.preset is None and self.profile.post is None:
-            raise ValueError("set either 'preset' or at least 'profile.post' (the post selector)")
+            raise ValueError("set 'preset' (auto by default) or at least 'profile.post' (the post selector)")
         return self
+
+
+# The source groups of the config, in order; a new group is added here and in ``Sources``.
+SOURCE_GROUPS = ("feeds", "forums", "blogs", "reviews")
+SITE_GROUPS = SOURCE_GROUPS[1:]
+# config group -> Mention.source.kind
+KIND_OF_GROUP = {"feeds": "feed", "forums": "forum", "blogs": "blog", "reviews": "review"}
 
 
 class Sources(StrictModel):
@@ -87,10 +100,21 @@ class Sources(StrictModel):
     blogs: list[SiteSource] = Field(default_factory=list)
     reviews: list[SiteSource] = Field(default_factory=list)
 
+    def grouped(self) -> list[tuple[str, FeedSource | SiteSource]]:
+        """(group, source) for every configured source, enabled or not, in config order."""
+        return [(group, source) for group in SOURCE_GROUPS for source in getattr(self, group)]
+
+    def all(self) -> list[FeedSource | SiteSource]:
+        """Every configured source, enabled or not."""
+        return [source for _, source in self.grouped()]
+
+    def names(self, *, enabled_only: bool = False) -> list[str]:
+        return [s.name for s in self.all() if s.enabled or not enabled_only]
+
     @model_validator(mode="after")
     def _unique_names(self) -> Sources:
         seen: set[str] = set()
-        for source in [*self.feeds, *self.forums, *self.blogs, *self.reviews]:
+        for source in self.all():
             if source.name in seen:
                 raise ValueError(f"source name {source.name!r} is used twice; names must be unique")
             seen.add(source.name)
@@ -103,8 +127,8 @@ class Crawl(StrictModel):
     user_agent: str = "VeilleBot/0.1 (+https://github.com/veille/veille; brand monitoring)"
     obey_robots_txt: bool = True
     concurrency_per_domain: int = Field(2, ge=1, le=32)
-    download_delay: Duration = Field(default="0s")
+    download_delay: Duration = Field(default=parse_duration("0s"))
     autothrottle: bool = True
-    timeout: Duration = Field(default="20s")
+    timeout: PositiveDuration = Field(default=parse_duration("20s"))
     retries: int = Field(2, ge=0, le=10)
     max_page_size: int = Field(5_000_000, ge=10_000, description="bytes; larger pages are dropped")

@@ -1,10 +1,12 @@
 """Poll RSS/Atom feeds once: conditional GET, parse, keep new entries that name a brand, spool them.
 
 Downloads run in a thread pool; parsing, matching, the spool and the state are handled feed by
-feed in the calling thread. Per feed: ETag / Last-Modified from the last run are sent (a 304 costs
-no parse); entries already seen are skipped; a malformed ("bozo") feed is parsed as far as
-possible and its error reported against that feed. Validators and seen ids are saved only once
-the feed's mentions are in the spool, so a failure means a retry next time, never a loss.
+feed in the calling thread, each as soon as its download ends. Per feed: ETag / Last-Modified
+from the last run are sent (a 304 costs no parse); entries already seen are skipped; a
+malformed ("bozo") feed is parsed as far as possible and its error reported against that feed;
+a JSON Feed is read by ``jsonfeed.py``.
+Validators and seen ids are saved only once the feed's mentions are in the spool, so a failure
+means a retry next time, never a loss.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 from pydantic import ValidationError
@@ -24,13 +27,16 @@ from core.config import LoadedConfig
 from core.config.sources import FeedSource
 from core.errors import SpoolError
 from core.mention import Mention
+from core.sanitize import neutralise_charrefs
 from core.spool import Spool
+from crawlers.confine import Scope
 from crawlers.feeds.entries import entry_key, entry_to_mention
+from crawlers.feeds.jsonfeed import looks_like_json, parse_json_feed
 from crawlers.fulltext import fetch_full_text
 from crawlers.http import Fetched, Fetcher, FetchError
 from crawlers.matching import BrandMatcher
 from crawlers.sources import select_feeds, source_tz
-from crawlers.state import HttpState, StateStore
+from crawlers.state import HttpState, StateStore, state_path
 from crawlers.summary import SourceSummary
 
 logger = logging.getLogger(__name__)
@@ -38,11 +44,6 @@ logger = logging.getLogger(__name__)
 # Not errors of the feed: the header and the document disagree on the encoding, or the server
 # sends a generic content type. feedparser copes; we only note it in the debug log.
 BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
-STATE_FILE = "collect.sqlite"
-
-
-def state_path(loaded: LoadedConfig) -> Any:
-    return loaded.state_dir / STATE_FILE
 
 
 def poll_feeds(
@@ -67,6 +68,11 @@ def poll_feeds(
     finally:
         if own_spool:
             spool.close()
+
+
+def feed_scope(feed: FeedSource) -> Scope:
+    """A feed fetches from its own origin (its entries' pages too) unless ``also_fetch_from`` says more."""
+    return Scope(feed.name, [str(feed.url)], feed.also_fetch_from)
 
 
 @dataclass
@@ -100,10 +106,12 @@ class _Poller:
     def run(self, feeds: Sequence[FeedSource]) -> list[SourceSummary]:
         started = time.monotonic()
         validators = {feed.name: self.state.http_state(feed.name, str(feed.url)) for feed in feeds}
-        futures = [(feed, self.pool.submit(self._download, feed, validators[feed.name])) for feed in feeds]
-        summaries = []
-        updates: list[_Update] = []
-        for feed, future in futures:
+        futures = {self.pool.submit(self._download, feed, validators[feed.name]): feed for feed in feeds}
+        summaries = {}
+        # Each feed is parsed and spooled as soon as its download ends: a slow feed holds
+        # only itself, and what the fast ones found is safe even if the poll is killed.
+        for future in as_completed(futures):
+            feed = futures[future]
             summary = SourceSummary(feed.name, feed.kind)
             outcome = future.result()
             if isinstance(outcome, FetchError):
@@ -112,18 +120,13 @@ class _Poller:
             elif outcome.not_modified:
                 summary.not_modified = 1
             else:
-                updates.append(self._process(feed, outcome, summary))
+                self._commit([self._process(feed, outcome, summary)])
             summary.seconds = round(time.monotonic() - started, 3)
-            summaries.append(summary)
-        self._commit(updates)
-        return summaries
+            summaries[feed.name] = summary
+        return [summaries[feed.name] for feed in feeds]
 
     def _commit(self, updates: list[_Update]) -> None:
-        """Spool every feed's mentions in one write, then record seen ids and validators.
-
-        One transaction each for the whole cycle (not per feed): a poll of a thousand feeds
-        would otherwise spend its time in fsyncs. Same guarantee: state after spool.
-        """
+        """Spool the feed's mentions, then record its seen ids and validators (state after spool)."""
         try:
             self.spool.put([m for update in updates for m in update.matched])
         except SpoolError as exc:
@@ -131,6 +134,7 @@ class _Poller:
             for update in updates:
                 update.summary.error(update.url, f"cannot write to the spool, will retry next poll: {exc}")
                 update.summary.matched = 0
+                update.summary.spool_failed = True
             return
         self.state.commit_feeds((u.summary.source, u.fresh, u.validators) for u in updates)
 
@@ -141,6 +145,8 @@ class _Poller:
                 etag=validators.etag if validators else None,
                 last_modified=validators.last_modified if validators else None,
                 timeout=feed.timeout.total_seconds() if feed.timeout else None,
+                scope=feed_scope(feed),
+                leave_scope=True,  # feeds move to CDNs; their entries' pages stay confined
             )
         except FetchError as exc:
             return exc
@@ -151,7 +157,21 @@ class _Poller:
         validators = HttpState(url, fetched.headers.get("ETag"), fetched.headers.get("Last-Modified"))
         headers = {k.lower(): v for k, v in fetched.headers.items()}
         headers.setdefault("content-location", fetched.url)
-        parsed = feedparser.parse(fetched.body, response_headers=headers)
+        body, replaced = neutralise_charrefs(fetched.body)
+        if replaced:
+            summary.error(
+                url, f"{replaced} invalid character reference(s) (e.g. &#xD800;) replaced by U+FFFD"
+            )
+        parsed = None
+        try:
+            if looks_like_json(body, headers.get("content-type")):
+                parsed = parse_json_feed(body)  # JSON Feed 1.0/1.1: feedparser cannot
+            if parsed is None:
+                parsed = feedparser.parse(body, response_headers=headers)
+        except Exception as failure:  # parser bugs on hostile input must cost one feed, not all
+            summary.error(url, f"feed parser failed on this document: {type(failure).__name__}: {failure}")
+            logger.warning("feed %r: %s: parser failed: %r", feed.name, url, failure)
+            return _Update(summary, url, [], set(), validators)
         if parsed.bozo:
             exc = parsed.get("bozo_exception")
             if isinstance(exc, BENIGN_BOZO):
@@ -166,7 +186,7 @@ class _Poller:
                     "feed %r: %s: malformed feed (%s), parsed as far as possible", feed.name, url, exc
                 )
         summary.items = len(parsed.entries)
-        entries = {}
+        entries: dict[str, Any] = {}
         for entry in parsed.entries:
             key = entry_key(entry)
             if key is None:
@@ -175,8 +195,10 @@ class _Poller:
             entries.setdefault(key, entry)
         # Feeds are judged by id only: a feed rewrites summaries freely, that is not a new entry.
         fresh = self.state.unseen(feed.name, dict.fromkeys(entries, ""))
+        # urllib3 may report the final URL as a bare path when there was no redirect.
+        final_url = urljoin(url, fetched.url)
         mentions = self._mentions(
-            feed, fetched.url, [(k, e) for k, e in entries.items() if k in fresh], summary
+            feed, final_url, [(k, e) for k, e in entries.items() if k in fresh], summary
         )
         summary.new = len(fresh)
         matched = [m for m in mentions if self.matcher.apply(m)]
@@ -190,13 +212,19 @@ class _Poller:
         now = datetime.now(UTC)
         mentions = []
         for key, entry in entries:
+            notes: list[str] = []
             try:
-                mentions.append(entry_to_mention(entry, feed, feed_url, tz, now))
+                mentions.append(entry_to_mention(entry, feed, feed_url, tz, now, notes))
             except (ValueError, ValidationError) as exc:
                 reason = str(exc).splitlines()[0]
                 summary.error(str(feed.url), f"entry {key!r} skipped: {reason}")
+            for note in notes:
+                summary.error(str(feed.url), f"entry {key!r}: {note}")
+        summary.undated += sum(1 for m in mentions if m.published_at is None)
+        summary.anonymous += sum(1 for m in mentions if not m.author.name)
         if feed.full_text and mentions:
-            texts = self.pool.map(lambda m: fetch_full_text(self.fetcher, m.url), mentions)
+            scope = feed_scope(feed)
+            texts = self.pool.map(lambda m: fetch_full_text(self.fetcher, m.url, scope), mentions)
             for mention, (text, error) in zip(mentions, texts, strict=True):
                 if error:
                     summary.error(mention.url, f"full text not fetched (feed summary kept): {error}")

@@ -41,7 +41,9 @@ class PageContext:
 class PageResult:
     mentions: list[Mention] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    undated: int = 0  # posts whose date could not be read (published_at = first seen)
+    undated: int = 0  # posts whose date could not be read (published_at left None)
+    layers: dict[str, str] = field(default_factory=dict)  # mention id -> cascade layer that found it
+    engine: str | None = None  # what preset: auto detected, when it detected something
 
 
 def select_nodes(node: Selector, spec: str | None) -> SelectorList[Selector]:
@@ -189,8 +191,7 @@ def _post(
     date_text = select_text(node, rule.date)
     published = parse_date(date_text, tz=ctx.tz, now=ctx.now, language=ctx.language) if date_text else None
     if published is None:
-        result.undated += 1
-        published = ctx.now
+        result.undated += 1  # published_at stays None: first_seen_at says when it was found
     author_url = select_text(node, rule.author_url)
     return Mention(
         url=url,

@@ -67,6 +67,11 @@ class RedirectGuard:
         reason = check_redirect(
             request.url, location.decode("latin-1"), request.meta.get("redirect_urls", []), allowed
         )
+        scope = getattr(spider, "scope", None)  # crawlers/confine.py: ports and addresses too
+        if reason is None and scope is not None:
+            target = urljoin(request.url, location.decode("latin-1"))
+            refused = scope.refuse(target)
+            reason = None if refused is None else f"redirect not followed: {target}: {refused}"
         if reason is not None:
             logger.warning("%s: %s", getattr(spider, "name", "?"), reason)
             raise RedirectRefused(reason)

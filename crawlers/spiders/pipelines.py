@@ -19,9 +19,8 @@ from core.config import LoadedConfig
 from core.errors import SpoolError
 from core.mention import Mention
 from core.spool import Spool
-from crawlers.feeds.poller import state_path
 from crawlers.matching import BrandMatcher
-from crawlers.state import StateStore
+from crawlers.state import StateStore, state_path
 from crawlers.summary import SourceSummary
 
 logger = logging.getLogger(__name__)
@@ -57,7 +56,11 @@ class CollectPipeline:
 
     @property
     def summary(self) -> SourceSummary:
-        return self.crawler.spider.summary  # type: ignore[union-attr]
+        from crawlers.spiders.site import SiteSpider
+
+        spider = self.crawler.spider
+        assert isinstance(spider, SiteSpider), "the pipeline runs inside a SiteSpider crawl"
+        return spider.summary
 
     @property
     def source(self) -> str:
@@ -65,11 +68,16 @@ class CollectPipeline:
 
     def open_spider(self) -> None:
         self._state = StateStore(state_path(self.loaded))
-        self._spool = Spool(self.loaded.spool_path)
+        try:
+            self._spool = Spool(self.loaded.spool_path)
+        except SpoolError as exc:  # reported once, as the source's error; no traceback per item
+            self._spool_error(exc)
 
     def close_spider(self) -> None:
         try:
             self._flush()
+            if self._spool_failed:  # what the summary counted as matched never reached the spool
+                self.summary.matched -= len(self._matched)
         finally:
             if self._state is not None:
                 self._state.close()
@@ -99,17 +107,23 @@ class CollectPipeline:
                 self._flush()
 
     def _flush(self) -> None:
-        assert self._state is not None and self._spool is not None
+        assert self._state is not None
         # Spool first, then mark seen: see the module docstring.
         try:
+            if self._spool is None:
+                raise SpoolError(f"the spool {self.loaded.spool_path} could not be opened")
             self._spool.put(self._matched)
         except SpoolError as exc:
             # Keep both buffers: the next flush retries; if none succeeds the posts are not
             # marked seen and the next crawl yields them again.
-            if not self._spool_failed:
-                self.summary.error(str(self.loaded.spool_path), f"cannot write to the spool: {exc}")
-                logger.error("%s: cannot write to the spool: %s", self.source, exc)
-            self._spool_failed = True
+            self._spool_error(exc)
             return
         self._state.mark_seen(self.source, self._pending)
         self._matched, self._pending = [], []
+
+    def _spool_error(self, exc: SpoolError) -> None:
+        if not self._spool_failed:
+            self.summary.error(str(self.loaded.spool_path), f"cannot write to the spool: {exc}")
+            logger.error("%s: cannot write to the spool: %s", self.source, exc)
+        self._spool_failed = True
+        self.summary.spool_failed = True

@@ -75,7 +75,8 @@ PRESETS: dict[str, Profile] = {
                 author_url="h4.message-name a::attr(href)",
                 author_posts="dl.pairs--justified:contains('Messages') dd::text",
                 date="time.u-dt::attr(datetime) || time::attr(data-time)",
-                text="div.message-body div.bbWrapper",
+                # XenForo 2 wraps the body in <article class="message-body">, older skins in a div.
+                text="article.message-body div.bbWrapper || div.message-body div.bbWrapper || div.bbWrapper",
             ),
         ),
     ),
@@ -90,8 +91,11 @@ PRESETS: dict[str, Profile] = {
                 link="a.postcounter::attr(href)",
                 author="a.username strong::text || a.username::text",
                 author_url="a.username::attr(href)",
-                author_posts="dl.userstats dd::text",
-                date="span.date",
+                # The dd after the "Posts"/"Messages" dt: other dd's hold join dates and reputations.
+                author_posts="xpath:.//dl[contains(@class,'userstats')]/dt[contains(., 'Post')"
+                " or contains(., 'Messages') or contains(., 'Beitr')]/following-sibling::dd[1]/text()",
+                # vBulletin 4 prints the date in span.postdate > span.date; vBulletin 5/6 in a <time>.
+                date="span.postdate span.date || span.date || time::attr(datetime) || div.b-post__timestamp",
                 text="div.content blockquote.postcontent || div.content",
                 title="h2.title::text",
             ),
@@ -176,7 +180,7 @@ def build_profile(site: SiteSource) -> Profile:
     Post-level fields of ``profile`` apply to the preset's first rule (its main kind of post);
     with no preset, they make the only rule.
     """
-    base = PRESETS[site.preset] if site.preset else Profile()
+    base = PRESETS[site.preset] if site.preset and site.preset != "auto" else Profile()
     custom: SiteProfile = site.profile
     page = {name: getattr(custom, name) or getattr(base, name) for name in _PAGE_FIELDS}
     overrides = {

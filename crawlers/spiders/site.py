@@ -17,21 +17,32 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response, TextResponse
+from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import TCPTimedOutError, TimeoutError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from core.config.sources import SiteSource
 from core.mention import Mention
-from crawlers.spiders.extract import PageContext, PageResult, extract_posts, page_links
-from crawlers.spiders.middlewares import RedirectRefused, host_allowed
-from crawlers.spiders.profiles import build_profile
-from crawlers.spiders.structured import extract_reviews
+from crawlers.charset import decode_page
+from crawlers.confine import Scope
+from crawlers.spiders.cascade import extract_page
+from crawlers.spiders.extract import PageContext, PageResult, page_links
+from crawlers.spiders.middlewares import RedirectRefused
+from crawlers.spiders.profiles import PRESETS, Profile, build_profile
 from crawlers.summary import SourceSummary
 
 logger = logging.getLogger(__name__)
+
+# Links followed on pages of an engine preset: auto did not recognise.
+_GENERIC_LINKS = Profile(next_page="a[rel=next]::attr(href) || link[rel=next]::attr(href)")
 
 
 class SiteSpider(scrapy.Spider):
@@ -47,8 +58,13 @@ class SiteSpider(scrapy.Spider):
         self.timeout = timeout
         self.max_size = max_size
         self.profile = build_profile(source)
+        self.auto = source.preset == "auto" and source.profile.post is None
         self.allowed_domains = source.allowed_domains or sorted(
             {urlsplit(str(url)).hostname or "" for url in source.start_urls}
+        )
+        # Own origins, plus allowed_domains on the same ports: a port elsewhere on the host is off-site.
+        self.scope = Scope(
+            source.name, [str(url) for url in source.start_urls], source.also_fetch_from, self.allowed_domains
         )
         self.summary = SourceSummary(source.name, kind)
         self.requested: set[str] = set()
@@ -60,9 +76,10 @@ class SiteSpider(scrapy.Spider):
     def _request(self, url: str, thread_url: str | None) -> scrapy.Request | None:
         if url in self.requested:
             return None
-        if not host_allowed(urlsplit(url).hostname, self.allowed_domains):
+        refused = self.scope.refuse(url)
+        if refused is not None:
             self.summary.skipped += 1
-            logger.debug("%s: off-site link not followed: %s", self.name, url)
+            logger.debug("%s: link not followed: %s: %s", self.name, url, refused)
             return None
         if len(self.requested) >= self.source.max_pages:
             self.summary.skipped += 1
@@ -93,17 +110,30 @@ class SiteSpider(scrapy.Spider):
             language=self.source.language,
             thread_url=thread_url,
         )
-        result = extract_posts(response.selector, response.url, self.profile, ctx)
-        if self.profile.structured_reviews:
-            _merge(result, extract_reviews(response.text, response.url, ctx))
+        text, selector = response.text, response.selector
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        decoded, note = decode_page(response.body, content_type)
+        if note is not None:
+            logger.warning("%s: %s: %s; decoded accordingly", self.name, response.url, note)
+            text, selector = decoded, Selector(text=decoded, base_url=response.url)
+        # preset: auto (and no post selector of its own): the engine is detected on each page.
+        profile = None if self.auto else self.profile
+        result = extract_page(text, response.url, ctx, profile, selector=selector)
         self.undated += result.undated
+        self.summary.undated += result.undated
+        self.summary.anonymous += sum(1 for m in result.mentions if not m.author.name)
+        if not result.mentions:
+            self.summary.empty_pages += 1
         for problem in result.problems:
             if problem not in self._problems:
                 self._problems.add(problem)
                 self.summary.error(response.url, problem)
         self.summary.items += len(result.mentions)
         yield from result.mentions
-        threads, next_pages = page_links(response.selector, response.url, self.profile)
+        links = self.profile
+        if self.auto:
+            links = PRESETS.get(result.engine or "", _GENERIC_LINKS)
+        threads, next_pages = page_links(selector, response.url, links)
         for url in threads:
             if (request := self._request(url, url)) is not None:
                 yield request
@@ -112,7 +142,8 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     def failed(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
+        # Scrapy sets ``request`` on the Failure it hands to an errback; Twisted's type does not know it.
+        request: scrapy.Request = getattr(failure, "request")  # noqa: B009
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
         if failure.check(RedirectRefused):
             self.summary.error(first_url, failure.value.reason)
@@ -125,9 +156,18 @@ class SiteSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         self.summary.seconds = round(time.monotonic() - self._started, 3)
+        if self.summary.fetched and not self.summary.items:
+            # Never a silent zero: a source that yields nothing is an error the user sees.
+            self.summary.error(
+                str(self.source.start_urls[0]),
+                f"no post, comment or review found on {self.summary.fetched} page(s);"
+                " check the preset/profile with `veille try URL`",
+            )
         if self.undated:
             logger.warning(
-                "%s: %d post(s) without a readable date; first-seen time used", self.name, self.undated
+                "%s: %d post(s) without a readable date; kept undated (first_seen_at only)",
+                self.name,
+                self.undated,
             )
 
 
@@ -135,6 +175,10 @@ def describe_failure(failure: Failure, timeout: float, max_size: int) -> str:
     """A few words for a failed request: what a user needs to understand the error line."""
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
+    if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
+        return "connection refused"
+    if failure.check(DNSLookupError):
+        return "host name not found (DNS)"
     if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return f"timed out after {timeout:g}s"
     if failure.check(DownloadCancelledError):

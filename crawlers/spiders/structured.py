@@ -1,7 +1,8 @@
-"""Reviews from schema.org data in a page (JSON-LD and microdata, read with extruct).
+"""Reviews, comments and forum posts from schema.org data in a page (JSON-LD and microdata).
 
-Each ``Review`` item becomes one Mention: its ``url``/``@id`` when it has one, else the page URL
-with a stable ``review-<hash>`` anchor; rating from ``reviewRating``; title prefixed with the
+Each ``Review``, ``Comment``, ``Answer`` or ``DiscussionForumPosting`` item becomes one
+Mention: its ``url``/``@id`` when it has one, else the page URL with a stable
+``review-<hash>`` (or ``post-<hash>``) anchor; rating from ``reviewRating``; title prefixed with the
 reviewed product and its brand (a review of "VeloBox Pro (Velora)" is about Velora even when
 its text only says "la box").
 """
@@ -39,8 +40,18 @@ def _name(value: Any) -> str | None:
     return str(value).strip() if value else None
 
 
+# Items that are one person's words: a review, a comment, a forum post, an answer.
+POST_TYPES = {"Review", "Comment", "Answer", "DiscussionForumPosting", "SocialMediaPosting", "UserComments"}
+# Microdata placeholders some themes leave in place of the text ("comment").
+_PLACEHOLDERS = {"comment", "review", "text", "reviewbody", "description", "commenttext"}
+
+
 def _walk(node: Any, product: str | None = None) -> Iterator[tuple[dict[str, Any], str | None]]:
-    """(review item, reviewed product label) for every Review nested anywhere in ``node``."""
+    """(post item, reviewed product label) for every post-like item nested anywhere in ``node``.
+
+    ``@graph`` (what Yoast, Rank Math and WooCommerce emit) is walked like any other key; a
+    forum post or comment is yielded and then walked too, for the replies it nests.
+    """
     if isinstance(node, list):
         for item in node:
             yield from _walk(item, product)
@@ -48,15 +59,19 @@ def _walk(node: Any, product: str | None = None) -> Iterator[tuple[dict[str, Any
     if not isinstance(node, dict):
         return
     types = _types(node)
+    if types & {"FAQPage", "HowTo"}:
+        return  # the site's own answers, not its visitors' words
     if "Review" in types:
         reviewed = _name(node.get("itemReviewed")) or product
         yield node, reviewed
         return
+    if types & POST_TYPES:
+        yield node, product
     if types & {"Product", "Organization", "LocalBusiness", "Service", "SoftwareApplication"}:
         name, brand = _name(node.get("name")), _name(node.get("brand"))
         product = name if not brand or (name and brand.lower() in name.lower()) else f"{name} ({brand})"
     for key, value in node.items():
-        if not key.startswith("@"):
+        if key == "@graph" or not key.startswith("@"):
             yield from _walk(value, product)
 
 
@@ -90,16 +105,18 @@ def extract_reviews(html: str, page_url: str, ctx: PageContext) -> PageResult:
         result.problems.append(f"schema.org data unreadable: {exc}")
         return result
     for review, product in _walk(items):
-        text = html_to_text(str(review.get("reviewBody") or review.get("description") or ""))
-        if not text:
+        body = review.get("reviewBody") or review.get("text") or review.get("articleBody")
+        text = html_to_text(str(body or review.get("description") or ""))
+        if not text or text.strip().lower() in _PLACEHOLDERS:
             continue
         link = review.get("url") or review.get("@id") or ""
         link = urljoin(page_url, str(link)) if link else ""
         anchor = normalise_anchor(urlsplit(link).fragment) if link.startswith("http") else None
         if not anchor:
             digest = hashlib.sha256(f"{_name(review.get('author'))}|{text}".encode()).hexdigest()[:12]
-            anchor = f"review-{digest}"
-        published = parse_date(str(review.get("datePublished") or ""), tz=ctx.tz, now=ctx.now)
+            anchor = f"{'review' if 'Review' in _types(review) else 'post'}-{digest}"
+        when = review.get("datePublished") or review.get("dateCreated") or review.get("uploadDate") or ""
+        published = parse_date(str(when), tz=ctx.tz, now=ctx.now)
         if published is None:
             result.undated += 1
         headline = _name(review.get("name"))
@@ -115,7 +132,7 @@ def extract_reviews(html: str, page_url: str, ctx: PageContext) -> PageResult:
                     text=text,
                     author=Author(name=_name(review.get("author"))),
                     rating=_rating(review.get("reviewRating")),
-                    published_at=published or ctx.now,
+                    published_at=published,
                     first_seen_at=ctx.now,
                 )
             )

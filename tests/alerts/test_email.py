@@ -8,7 +8,8 @@ from email.parser import BytesParser
 
 import pytest
 
-from alerts.engine import check_alerts, flush_outgoing, mail_queue
+from alerts.engine import check_alerts
+from alerts.outgoing import flush_outgoing, mail_queue
 
 pytestmark = pytest.mark.es
 
@@ -57,6 +58,18 @@ def test_smtp_down_then_up_delivers_exactly_once(burst, alert_config, smtp_serve
     delivered = BytesParser(policy=policy.default).parsebytes(envelope.original_content)
     assert delivered["Message-ID"] == report.notifications[0]["message_id"]
     assert delivered.get_body(("html",)) is not None and delivered.get_body(("plain",)) is not None
+
+
+def test_cli_check_exits_non_zero_while_emails_wait(burst, alert_config, smtp_server, monkeypatch, now):
+    from click.testing import CliRunner
+
+    from veille.cli import cli
+
+    monkeypatch.setenv("VEILLE_TEST_SMTP_PASSWORD", "s3cret-pass")
+    loaded = alert_config(SPIKE, smtp={**smtp_section(smtp_server), "retries": 0})  # server down
+    result = CliRunner().invoke(cli, ["-c", str(loaded.path), "alerts", "check", "--now", now.isoformat()])
+    assert result.exit_code == 1, result.output
+    assert "1 email(s) not delivered yet" in result.output
 
 
 def test_a_wrong_password_keeps_the_message_queued(burst, alert_config, smtp_server, monkeypatch, now):

@@ -8,8 +8,9 @@ from email.parser import BytesParser
 
 import pytest
 
-from alerts.engine import AlertEngine, check_alerts, mail_queue
+from alerts.engine import AlertEngine, check_alerts
 from alerts.notify import build_notification
+from alerts.outgoing import mail_queue
 from alerts.queries import AlertQueries
 from alerts.store import EsAlertStore
 

@@ -1,16 +1,12 @@
-"""Fixtures of the collection tests: the demo web on a free port and configs pointing at it."""
+"""Fixtures of the collection tests: the demo web on a free port (configs: ``make_config(base_url)``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-import yaml
 
-from core.config import LoadedConfig, load_config
-from tests.crawlers.collect_support import demo_config_data, start_demo
+from tests.crawlers.collect_support import start_demo
 from veille.demo_web import DemoServer
 
 
@@ -28,16 +24,3 @@ def fresh_demo() -> Iterator[DemoServer]:
     server = start_demo()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def make_config(tmp_path: Path) -> Callable[..., LoadedConfig]:
-    """``make_config(base_url, sources=..., **top_level)`` -> a LoadedConfig written in tmp_path."""
-
-    def make(base_url: str, **changes: Any) -> LoadedConfig:
-        data = demo_config_data(base_url, tmp_path / "var", **changes)
-        path = tmp_path / "config.yaml"
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        return load_config(path)
-
-    return make

@@ -106,7 +106,7 @@ def test_commented_real_sources_are_valid_once_switched_on():
     text = uncomment_source_examples(shipped_config_text())
     config = parse_config(text)
     sources = config.sources
-    names = [s.name for s in [*sources.feeds, *sources.forums, *sources.blogs, *sources.reviews]]
+    names = sources.names()
     for example in ("google-news-velora", "google-alerts-velora", "reddit-velora", "forum-exemple-feed"):
         assert example in names
     assert "forum-exemple" in names and "avis-exemple" in names

@@ -302,3 +302,17 @@ def test_redirect_checks():
     assert "another site" in check_redirect("http://forum.test/a", "http://other.test/", [], allowed)
     loop = check_redirect("http://forum.test/b", "/a", ["http://forum.test/a"], allowed)
     assert loop == "redirect loop: http://forum.test/a -> http://forum.test/b -> http://forum.test/a"
+
+
+def test_xenforo_2_body_in_an_article_element():
+    # XenForo 2.2/2.3 (as their thread_view template renders it): the body is an <article>.
+    xf2 = XENFORO.replace(
+        '<div class="message-body"><div class="bbWrapper">La fibre Velora marche bien.</div></div>',
+        '<div class="message-content js-messageContent"><article class="message-body js-selectToQuote">'
+        '<div class="bbWrapper">La fibre Velora marche bien.</div></article></div>',
+    )
+    assert '<article class="message-body' in xf2
+    (post,) = extract_posts(
+        Selector(text=xf2), "https://xf.test/threads/velora.12/", PRESETS["xenforo"], ctx()
+    ).mentions
+    assert post.text == "La fibre Velora marche bien." and post.author.name == "Alice"

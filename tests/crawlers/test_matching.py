@@ -8,8 +8,9 @@ import pytest
 
 from core.config.brands import Brand, BrandQuery
 from core.mention import Mention, Source
+from core.text import fold, fold_with_map
 from crawlers.matching import BrandMatcher
-from crawlers.text import fold, fold_with_map, html_to_text, snippet_around
+from crawlers.text import html_to_text, snippet_around
 
 VELORA = Brand(
     name="Velora",

@@ -13,6 +13,7 @@ from core.config import Config, load_config
 from core.mention import Mention
 from enrich.analysis import Analyzer, TextItem
 from enrich.pipeline import STATE_FILE, Enricher
+from tests.support import make_mention
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,16 +53,18 @@ def make_enricher(config: Config, analyzer: Analyzer, tmp_path: Path) -> Iterato
 
 @pytest.fixture
 def mention() -> Callable[..., Mention]:
-    """Build a forum Mention: ``mention(n, text, **fields)``."""
-    return make_mention
+    """Build a forum Mention: ``mention(n, text, **fields)`` (no brand, title or author unless given)."""
 
+    def make(n: int | str, text: str, **fields: Any) -> Mention:
+        plain: dict[str, Any] = {
+            "url": f"https://forum.example.org/t/1#p{n}",
+            "thread_url": None,
+            "brands": [],
+            "title": None,
+            "author": {},
+            "text": text,
+            "published_at": datetime(2024, 5, 1, 12, 0, tzinfo=UTC),
+        }
+        return make_mention(**(plain | fields))
 
-def make_mention(n: int | str, text: str, **fields: Any) -> Mention:
-    data: dict[str, Any] = {
-        "url": f"https://forum.example.org/t/1#p{n}",
-        "source": {"kind": "forum", "name": "forum-test"},
-        "text": text,
-        "published_at": datetime(2024, 5, 1, 12, 0, tzinfo=UTC),
-    }
-    data.update(fields)
-    return Mention.model_validate(data)
+    return make

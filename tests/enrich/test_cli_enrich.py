@@ -40,6 +40,7 @@ def test_enrich_one_text_towards_a_brand(tmp_path):
     assert "language:  fr" in result.output
     assert "towards Orbitel: positive" in result.output
     assert "Velora [BRAND]" in result.output
+    assert "loading the language models" in result.stderr  # the wait is explained, not silent
 
 
 def test_enrich_file_scores_good_lines_and_names_bad_ones(tmp_path):

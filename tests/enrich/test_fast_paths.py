@@ -8,9 +8,10 @@ import zlib
 import numpy as np
 import spacy
 
+from core.text import _REPLACE, fold
 from enrich.analysis import Analyzer, TextItem
 from enrich.stories import _A, _B, _MASK, _PRIME, minhash
-from enrich.text import fold, words
+from enrich.text import words
 
 TRICKY = [
     "Vélora’s box ʼplanteʼ ‘encore` !",
@@ -23,9 +24,8 @@ TRICKY = [
 
 
 def _fold_by_definition(text: str) -> str:
-    text = text.translate(str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'"}))
-    text = text.translate(dict.fromkeys([0xFE0F, 0xFE0E, 0x200D, *range(0x1F3FB, 0x1F400)])).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
+    text = text.translate(str.maketrans(_REPLACE))
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 

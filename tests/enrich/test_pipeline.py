@@ -126,7 +126,6 @@ def test_state_is_bounded(make_enricher, mention, tmp_path):
     later = datetime.now(UTC) + timedelta(days=400)
     assert enricher.stories.prune(later) == 1
     assert enricher.authors.prune(later) == 1
-    enricher.db.commit()
     db = sqlite3.connect(tmp_path / "enrich.sqlite")
     assert db.execute("SELECT COUNT(*) FROM story_signature").fetchone()[0] == 0
     assert db.execute("SELECT COUNT(*) FROM author_post").fetchone()[0] == 0

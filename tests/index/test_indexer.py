@@ -82,24 +82,32 @@ def test_rejected_document_is_reported_with_id_and_reason_others_indexed(
     assert es_client.count(index=index_names.alias)["count"] == 3
 
 
-def test_analyzer_fallback_on_a_cluster_without_analysis_common(es_client, index_names, caplog):
-    # The Maven test distribution lacks the french/english analyzers: standard only, and said so.
+def test_language_subfields_on_veilles_node(es_client, index_names, caplog):
+    # The Maven test distribution lacks analysis-common; Veille's plugin gives it the same names.
     choice = detect_analyzers(es_client)
-    assert choice.languages == {}
+    assert choice == AnalyzerChoice({"fr": "french", "en": "english"}, folding=True)
     with caplog.at_level(logging.INFO, logger="index.templates"):
         ensure_templates(es_client, index_names)
-    assert "standard analyzer only" in caplog.text
+    assert "fr: french, en: english, folded" in caplog.text
     mapping = es_client.indices.get_mapping(index=index_names.alias)
     text_field = next(iter(mapping.values()))["mappings"]["properties"]["text"]
-    assert "fields" not in text_field
+    assert set(text_field["fields"]) == {"fr", "en", "folded"}
+
+
+def test_standard_only_mapping_when_the_cluster_has_no_analyzers():
+    mapping = mention_mapping(AnalyzerChoice({}))
+    assert "fields" not in mapping["properties"]["text"]
+    assert AnalyzerChoice({}).index_settings() == {}
 
 
 def test_language_subfields_when_the_cluster_has_the_analyzers():
-    mapping = mention_mapping(AnalyzerChoice({"fr": "french", "en": "english"}))
+    mapping = mention_mapping(AnalyzerChoice({"fr": "french", "en": "english"}, folding=True))
     assert mapping["properties"]["text"]["fields"] == {
         "fr": {"type": "text", "analyzer": "french"},
         "en": {"type": "text", "analyzer": "english"},
+        "folded": {"type": "text", "analyzer": "veille_folded"},
     }
+    assert mapping["properties"]["title"]["fields"]["raw"] == {"type": "keyword", "ignore_above": 512}
     assert mapping["_meta"]["analyzers"] == {"fr": "french", "en": "english"}
 
 

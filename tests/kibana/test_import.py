@@ -103,7 +103,7 @@ def test_import_posts_the_saved_objects_with_overwrite_xsrf_and_the_api_key(kiba
     url, handler = kibana
     result = run("--url", url + "/", KIBANA_API_KEY=API_KEY)
     assert result.exit_code == 0, result.output
-    assert "imported 9 saved object(s) into Kibana" in result.output
+    assert "imported 11 saved object(s) into Kibana" in result.output
     (request,) = handler.received
     assert request["path"] == "/api/saved_objects/_import"
     assert request["query"] == {"overwrite": ["true"]}

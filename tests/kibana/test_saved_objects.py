@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from core.config import parse_config
-from index.templates import load_mapping
+from index.templates import AnalyzerChoice, mention_mapping
 from tests.kibana.kibana_ndjson import SHIPPED_CONFIG, SHIPPED_NDJSON, parse_ndjson, search_source
 from veille.cli import cli
 from veille.kibana import build_saved_objects, to_ndjson
@@ -30,7 +30,11 @@ EXISTS = re.compile(r"_exists_:([\w.]+)")
 
 def mapping_fields(properties: dict[str, Any] | None = None, prefix: str = "") -> set[str]:
     """Every searchable path of the mention mapping: objects' leaves and multi-fields (title.raw)."""
-    properties = properties if properties is not None else load_mapping()["properties"]
+    if properties is None:
+        # The mapping with the language sub-fields, as on Veille's node and on a full cluster.
+        properties = mention_mapping(AnalyzerChoice({"fr": "french", "en": "english"}, folding=True))[
+            "properties"
+        ]
     found: set[str] = set()
     for name, spec in properties.items():
         path = prefix + name
@@ -75,7 +79,9 @@ def test_every_line_is_a_saved_object_of_a_known_type_with_a_unique_id(shipped_o
     assert len(keys) == len(set(keys))
     for obj in shipped_objects:
         assert obj["attributes"]["title"], obj["id"]
-        assert set(obj["migrationVersion"]) == {obj["type"]}
+        # Kibana 8.8+ export format: one type migration version per object, no migrationVersion map.
+        assert obj["typeMigrationVersion"] and "migrationVersion" not in obj
+        assert obj["coreMigrationVersion"] == "8.8.0"
         assert isinstance(obj["references"], list)
 
 
@@ -155,7 +161,9 @@ def test_export_follows_the_index_prefix_brands_and_crisis_words_of_the_config(t
     assert {"acme-brand-velora", "acme-brand-cafes-lantier", "acme-overview"} <= ids
     (crisis,) = [obj for obj in objects if obj["id"] == "acme-crisis-keywords"]
     assert search_source(crisis)["query"]["query"] == (
-        'title:(fraude* OR "class action"~2) OR text:(fraude* OR "class action"~2)'
+        'title.fr:(fraude OR "class action"~2) OR text.fr:(fraude OR "class action"~2) '
+        'OR text.en:(fraude OR "class action"~2) '
+        'OR title.folded:(fraude* OR "class action"~2) OR text.folded:(fraude* OR "class action"~2)'
     )
     output = tmp_path / "out.ndjson"
     config_file = tmp_path / "config.yaml"

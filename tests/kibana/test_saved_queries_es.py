@@ -118,6 +118,7 @@ def test_every_saved_search_finds_exactly_its_mentions(es_client, index_names, i
     assert objects["overview"]["attributes"]["timeFrom"] == "now-7d"
     expected = {
         "negative-24h": {"negative_recent", "lantier_recall"},
+        "waiting-answer": {"negative_recent", "lantier_recall", "negative_old"},
         "reviews-1-2-stars": {"review_2_of_5", "review_1_of_0_5", "review_2_of_10"},
         "crisis-keywords": {"negative_recent", "lantier_recall", "boycott", "scandal_title"},
         "brand-cafes-lantier": {"lantier_recall"},
@@ -154,7 +155,7 @@ def test_the_negative_search_keeps_its_24_hours_whatever_the_time_picker_says(
 def test_every_visualization_aggregation_runs_and_counts(es_client, index_names, indexed):
     config = parse_config(CONFIG.format(prefix=index_names.prefix))
     charts = [obj for obj in build_saved_objects(config) if obj["type"] == "visualization"]
-    assert len(charts) == 2
+    assert len(charts) == 3
     results = {}
     for chart in charts:
         state = json.loads(chart["attributes"]["visState"])
@@ -171,5 +172,7 @@ def test_every_visualization_aggregation_runs_and_counts(es_client, index_names,
     for day in days:
         tones.update({bucket["key"]: bucket["doc_count"] for bucket in day["3"]["buckets"]})
     assert tones == {"Velora:negative": 2, "Velora:positive": 1}
+    voices = {b["key"]: b["doc_count"] for b in results["pie"]["2"]["buckets"]}
+    assert voices == {"Velora": len(indexed) - 2, "Cafés Lantier": 1}  # share of voice per brand
     sites = {b["key"]: b["doc_count"] for b in results["table"]["2"]["buckets"]}
     assert sites == {"forum.example.fr": 6, "avis.example.fr": 5}

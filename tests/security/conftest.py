@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from core.config.elasticsearch import ElasticsearchConfig
+from tests.support import start_node_or_skip, write_config
 from veille.services.es_node import LocalNode
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ SECURE_PORT = int(os.environ.get("VEILLE_TEST_SECURE_ES_PORT", "9260"))
 @pytest.fixture(scope="module")
 def secure_node() -> Iterator[LocalNode]:
     node = LocalNode(ElasticsearchConfig().local.version, port=SECURE_PORT, heap="512m", secure=True)
-    node.start()
+    start_node_or_skip(node)
     yield node
     node.stop()
 
@@ -34,12 +34,7 @@ def secure_config(tmp_path: Path) -> Callable[[], Path]:
     """The shipped config with data in tmp_path, a unique index prefix and no URL (ES_URL decides)."""
 
     def make() -> Path:
-        raw = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
-        raw["data_dir"] = str(tmp_path / "var")
-        raw["elasticsearch"]["url"] = None
-        raw["elasticsearch"]["index_prefix"] = "sec-" + uuid.uuid4().hex[:10]
-        path = tmp_path / "config.yaml"
-        path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        return path
+        prefix = "sec-" + uuid.uuid4().hex[:10]
+        return write_config(tmp_path, elasticsearch={"url": None, "index_prefix": prefix})
 
     return make

@@ -12,8 +12,8 @@ def run(loaded, *args):
     return CliRunner().invoke(cli, ["--config", str(loaded.path), *args])
 
 
-def test_check_config_valid_and_invalid(config_factory, tmp_path):
-    loaded = config_factory(es=False)
+def test_check_config_valid_and_invalid(make_config, tmp_path):
+    loaded = make_config()
     ok = run(loaded, "check-config")
     assert ok.exit_code == 0, ok.output
     assert "OK" in ok.output
@@ -93,10 +93,10 @@ def test_commands_say_clearly_when_elasticsearch_is_down(config_factory):
     assert "Traceback" not in result.output
 
 
-def test_spool_status_lists_parked_mentions_and_requeue_brings_them_back(config_factory, make_mention):
+def test_spool_status_lists_parked_mentions_and_requeue_brings_them_back(make_config, make_mention):
     from core.spool import Spool
 
-    loaded = config_factory(es=False)
+    loaded = make_config()
     with Spool(loaded.spool_path, max_attempts=1) as spool:
         spool.put([make_mention()])
         spool.release(spool.take(1), error="mapper_parsing_exception: author.posts out of range")

@@ -13,7 +13,9 @@ from elasticsearch import Elasticsearch
 
 from core.config.elasticsearch import ElasticsearchConfig
 from core.spool import Spool
+from index import local_credentials
 from index.indexer import Indexer
+from tests.support import start_node_or_skip
 from veille.jobs.process import process_spool
 from veille.jobs.runtime import Runtime
 from veille.services.es_node import LocalNode
@@ -25,7 +27,7 @@ SPARE_PORT = int(os.environ.get("VEILLE_TEST_SPARE_ES_PORT", "9271"))
 def spare_node():
     """A second local node of our own, so stopping it does not disturb the other tests."""
     node = LocalNode(ElasticsearchConfig().local.version, port=SPARE_PORT, heap="512m")
-    node.start()
+    start_node_or_skip(node)
     yield node
     node.stop()
 
@@ -43,7 +45,7 @@ def velora_mentions(make_mention, count):
 
 
 def count_in(es_url, alias):
-    with Elasticsearch(es_url) as es:
+    with Elasticsearch(es_url, **local_credentials.client_options(es_url)) as es:
         es.indices.refresh(index=alias, ignore_unavailable=True)
         return es.count(index=alias, ignore_unavailable=True)["count"]
 

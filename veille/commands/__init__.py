@@ -14,4 +14,6 @@ COMMAND_MODULES = [
     "spool",
     "enrich",
     "kibana",
+    "trying",
+    "privacy",
 ]

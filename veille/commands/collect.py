@@ -1,21 +1,54 @@
 """``veille poll``, ``veille crawl`` (collect once, print a per-source summary) and ``veille demo-sites``.
 
 Mentions found go to the spool; a source that fails is reported on its own line and the others
-carry on. The exit code is 0 when the run completed, even if some sources failed (their errors
-are printed): failures of one source are not failures of the run.
+carry on. Exit codes, so that cron and scripts notice: 1 when a source could not be reached or
+read at all, or when the spool could not be written (what was found is collected again next
+time); for ``veille crawl``, 3 when a site answered but yielded no item at all (its preset or
+profile no longer fits: see ``veille try URL``). A source read in part (a malformed feed read as
+far as possible) has its problems printed and does not change the exit code. Posts without a
+date or an author are counted per source under the table.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-# Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
-from crawlers.crawl import crawl_sites
-from crawlers.feeds.poller import poll_feeds
-from crawlers.summary import SourceSummary
 from veille.commands.common import loaded_config
+from veille.demo_web.config import DEMO_PORT
 
+if TYPE_CHECKING:
+    from crawlers.summary import SourceSummary
+
+EXIT_NOTHING_FOUND = 3
 COLUMNS = ("source", "kind", "fetched", "304", "items", "new", "matched", "skipped", "errors")
+
+
+def failed(summaries: list[SourceSummary]) -> list[str]:
+    """The sources that could not be read at all (an error, and no item nor a 304)."""
+    return [s.source for s in summaries if s.errors and not s.items and not s.not_modified]
+
+
+def _report(ctx: click.Context, summaries: list[SourceSummary], *, empty: int | None = None) -> None:
+    """Print the table; exit 1 (a source failed, the spool not written), or ``empty`` when given
+    and a source answered but nothing could be read from it (crawl: a profile that no longer fits)."""
+    click.echo(format_summary(summaries))
+    not_spooled = [s.source for s in summaries if s.spool_failed]
+    if not_spooled:
+        click.echo(
+            f"error: the spool could not be written for {', '.join(not_spooled)}; "
+            "their new items will be collected again on the next run",
+            err=True,
+        )
+    names = failed(summaries)
+    if names:
+        click.echo(f"failed: {', '.join(names)}", err=True)
+    if empty is not None and any(s.fetched and not s.items and not s.not_modified for s in summaries):
+        unreachable = [s for s in summaries if s.source in names and not s.fetched]
+        ctx.exit(1 if not_spooled or unreachable else empty)
+    if not_spooled or names:
+        ctx.exit(1)
 
 
 def format_summary(summaries: list[SourceSummary]) -> str:
@@ -38,6 +71,14 @@ def format_summary(summaries: list[SourceSummary]) -> str:
         return "  ".join(cells).rstrip()
 
     out = [line(table[0]), "  ".join("-" * w for w in widths), *(line(r) for r in rows), line(total)]
+    gaps = [
+        f"  {s.source}: {s.empty_pages} page(s) without any post, {s.undated} item(s) without a date,"
+        f" {s.anonymous} without an author"
+        for s in summaries
+        if s.empty_pages or s.undated or s.anonymous
+    ]
+    if gaps:
+        out += ["", "incomplete items (no silent zero):", *gaps]
     errors = [error for s in summaries for error in s.errors]
     if errors:
         out += ["", f"{len(errors)} error(s):", *(f"  {e}" for e in errors)]
@@ -49,19 +90,29 @@ def format_summary(summaries: list[SourceSummary]) -> str:
 @click.pass_context
 def poll(ctx: click.Context, source: str | None) -> None:
     """Poll the feeds once; new entries that name a brand go to the spool."""
-    click.echo(format_summary(poll_feeds(loaded_config(ctx), source)))
+    from crawlers.feeds.poller import poll_feeds
+
+    _report(ctx, poll_feeds(loaded_config(ctx), source))
 
 
 @click.command("crawl")
 @click.option("--source", "source", default=None, metavar="NAME", help="crawl only this site")
 @click.pass_context
 def crawl(ctx: click.Context, source: str | None) -> None:
-    """Crawl the forums, blogs and review sites once (new or edited posts go to the spool)."""
-    click.echo(format_summary(crawl_sites(loaded_config(ctx), source)))
+    """Crawl the forums, blogs and review sites once (new or edited posts go to the spool).
+
+    Exit code 1 when a site could not be reached or the spool could not be written; 3 when a site
+    answered but no post, comment or review was found on it: its preset or profile no longer fits
+    the pages (see ``veille try URL``).
+    """
+    # Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
+    from crawlers.crawl import crawl_sites
+
+    _report(ctx, crawl_sites(loaded_config(ctx), source), empty=EXIT_NOTHING_FOUND)
 
 
 @click.command("demo-sites")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=DEMO_PORT, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--seed", default=7, show_default=True, help="same seed, same story")
 def demo_sites(port: int, host: str, seed: int) -> None:

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from core.config import load_config
-
 
 @click.command("check-config")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def check_config(ctx: click.Context, path: Path | None) -> None:
     """Validate PATH (default: the active config); exit 0 if valid, 2 if not."""
+    from core.config import load_config
+
     loaded = load_config(path or ctx.find_root().obj.get("config_path"))
     config = loaded.config
     sources = config.sources

@@ -6,16 +6,14 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from core.config.common import parse_duration
-from core.jsonl import BadLine, read_mentions
-from core.mention import Mention
-from index.indexer import IndexReport
-from index.queries import MentionFilter
-from veille.commands.common import loaded_config
-from veille.wiring import open_index
+from veille.commands.common import loaded_config, parse_since, resolve_brand
+
+if TYPE_CHECKING:
+    from core.mention import Mention
 
 IMPORT_BATCH = 2000
 
@@ -25,15 +23,22 @@ IMPORT_BATCH = 2000
 @click.pass_context
 def import_mentions(ctx: click.Context, file: Path) -> None:
     """Index the Mentions of FILE (JSON lines). Bad lines are named and skipped; exit 1 if any."""
-    handle = open_index(loaded_config(ctx))
+    from core.jsonl import BadLine, read_mentions
+    from index.indexer import IndexReport
+    from veille.privacy import pseudonymiser
+    from veille.wiring import open_index
+
+    loaded = loaded_config(ctx)
+    handle = open_index(loaded)
     indexer = handle.indexer(refresh=True)
+    hide_authors = pseudonymiser(loaded)
     report, bad, batch = IndexReport(), [], []
     for item in read_mentions(file):
         if isinstance(item, BadLine):
             bad.append(item)
             click.echo(f"{file}: {item}", err=True)
             continue
-        batch.append(item)
+        batch.append(hide_authors([item])[0] if hide_authors else item)
         if len(batch) >= IMPORT_BATCH:
             report.merge(indexer.index(batch))
             batch = []
@@ -48,23 +53,11 @@ def import_mentions(ctx: click.Context, file: Path) -> None:
         ctx.exit(1)
 
 
-def _since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", value):
-        when = datetime.fromisoformat(value)
-        return when if when.tzinfo else when.replace(tzinfo=UTC)
-    try:
-        return datetime.now(UTC) - parse_duration(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r}: expected a duration like 24h or 7d, or an ISO date") from exc
-
-
 @click.command("search")
 @click.argument("query", required=False)
 @click.option("--brand", help="only mentions of this brand")
 @click.option("--sentiment", type=click.Choice(["positive", "neutral", "negative"]), help="towards the brand")
-@click.option("--since", help="24h, 7d… or an ISO date")
+@click.option("--since", help="24h, 7d (or 7j)… or an ISO date")
 @click.option("--source", "source_kind", type=click.Choice(["forum", "blog", "review", "news", "feed"]))
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--json", "as_json", is_flag=True, help="one JSON document per line")
@@ -80,32 +73,56 @@ def search(
     as_json: bool,
 ) -> None:
     """Search indexed mentions, newest first (QUERY uses simple query syntax: "panne box" -fibre)."""
+    from core.mention import Mention
+    from core.sanitize import for_terminal
+    from index.queries import MentionFilter
+    from veille.wiring import open_index
+
     loaded = loaded_config(ctx)
-    if brand is not None and brand not in [b.name for b in loaded.config.brands]:
-        raise click.BadParameter(f"unknown brand {brand!r}", param_hint="--brand")
+    if brand is not None:
+        brand = resolve_brand(loaded, brand)
     handle = open_index(loaded, setup=False)
     flt = MentionFilter(
-        brand=brand, sentiment=sentiment, since=_since(since), source_kind=source_kind, query=query
+        brand=brand,
+        sentiment=sentiment,
+        since=parse_since(since, loaded.config.tz) if since else None,
+        source_kind=source_kind,
+        query=query,
     )
     total = handle.queries.count(flt)
-    docs = handle.queries.latest(flt, size=limit)
+    hits = handle.queries.matching(flt, size=limit)
     if as_json:
-        for doc in docs:
-            click.echo(json.dumps(doc, ensure_ascii=False))
+        for hit in hits:
+            click.echo(json.dumps(hit.source, ensure_ascii=False))
         return
     tz = loaded.config.tz
-    click.echo(f"{total} mention(s) match; showing {len(docs)}")
-    for doc in docs:
-        mention = Mention.from_document(doc)
+    click.echo(f"{total} mention(s) match; showing {len(hits)}")
+    for hit in hits:
+        mention = Mention.from_document(hit.source)
         label = _label(mention, brand)
-        when = mention.published_at.astimezone(tz).strftime("%d/%m %H:%M")
-        who = mention.author.name or "?"
-        text = (mention.snippet or mention.title or mention.text).replace("\n", " ")[:110]
+        published = mention.published_at
+        when = published.astimezone(tz).strftime("%d/%m %H:%M") if published else "undated"
+        who = for_terminal(mention.author.name or "?")
+        # Stored text is already clean; for_terminal also covers documents indexed by older versions.
         click.echo(
-            f"{when}  {label:<8} {mention.source.kind:<6} {mention.source.domain:<22} {who:<16} {text}"
+            f"{when}  {label:<8} {mention.source.kind:<6} {for_terminal(mention.source.domain):<22} {who:<16}"
         )
+        if hit.fragments:
+            for fragment in hit.fragments:
+                click.echo(f"{'':14}… {_emphasise(fragment)} …")
+        else:
+            text = for_terminal(mention.snippet or mention.title or mention.text)[:110]
+            click.echo(f"{'':14}{text}")
         status = "" if mention.status == "new" else f" [{mention.status}]"
-        click.echo(f"{'':14}{mention.id}{status}  {mention.url}")
+        click.echo(f"{'':14}{mention.id}{status}  {for_terminal(mention.url)}")
+
+
+def _emphasise(fragment: str) -> str:
+    """Elasticsearch's <em> marks as bold on a terminal (plain text, marks removed, in a pipe)."""
+    from core.sanitize import for_terminal
+
+    parts = [for_terminal(part) for part in re.split(r"</?em>", " ".join(fragment.split()))]
+    return "".join(click.style(part, bold=True) if i % 2 else part for i, part in enumerate(parts))
 
 
 @click.command("handled")
@@ -114,6 +131,8 @@ def search(
 @click.pass_context
 def handled(ctx: click.Context, ids: tuple[str, ...], undo: bool) -> None:
     """Mark mentions (by id, as shown by `search --json`) as answered, which stops their response clock."""
+    from veille.wiring import open_index
+
     handle = open_index(loaded_config(ctx), setup=False)
     found = handle.indexer().set_status(
         list(ids), "new" if undo else "handled", None if undo else datetime.now(UTC)

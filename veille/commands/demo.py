@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 
 from veille.commands.common import loaded_config
-from veille.demo import run_demo
+from veille.demo_web.config import DEMO_PORT
 
 
 @click.command("demo")
-@click.option("--demo-port", default=8765, show_default=True, help="port of the bundled demo web")
+@click.option("--demo-port", default=DEMO_PORT, show_default=True, help="port of the bundled demo web")
 @click.pass_context
 def demo(ctx: click.Context, demo_port: int) -> None:
     """Start ES and the demo web, run poll, crawl, process, alerts and the digest preview once."""
+    from rich.console import Console
+
+    from veille.demo import run_demo
+
     report = run_demo(loaded_config(ctx), Console(), demo_port=demo_port)
     if report.failures:
         ctx.exit(1)

@@ -9,15 +9,17 @@ lines and writes them back with ``lang``, ``sentiment`` {label, score, model}, `
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from core.jsonl import read_json_objects
-from enrich.analysis import Analyzer, TextAnalysis, TextItem
 from veille.commands.common import loaded_config
+
+if TYPE_CHECKING:
+    from enrich.analysis import Analyzer, TextAnalysis
 
 FILE_BATCH = 256
 
@@ -49,9 +51,13 @@ def enrich_command(
 ) -> None:
     """Print the language, sentiment (overall and towards --brand) and entities of TEXT,
     or score every line of --input into --output."""
+    from enrich.analysis import Analyzer, TextItem
+
     if (text is None) == (input_file is None):
         raise click.UsageError("give either TEXT or --input FILE (not both)")
     config = loaded_config(ctx).config
+    # spaCy's models take seconds to load: say so, on stderr so that --input's output stays clean.
+    click.echo("loading the language models (spaCy, a few seconds)…", err=True)
     if text is not None:
         analyzer = Analyzer.from_config(config, [brand] if brand else [])
         item = TextItem(text=text, lang=lang, brands=(brand,) if brand else ())
@@ -63,7 +69,7 @@ def enrich_command(
     )
     analyzer = Analyzer.from_config(config, brands)
     if output_file is None:
-        bad, written = _score_file(analyzer, input_file, click.get_text_stream("stdout"), lang)
+        bad, written = _score_file(analyzer, input_file, sys.stdout, lang)
     else:
         with output_file.open("w", encoding="utf-8") as out:
             bad, written = _score_file(analyzer, input_file, out, lang)
@@ -92,6 +98,8 @@ def _print_analysis(result: TextAnalysis, brand: str | None) -> None:
 
 def _read_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
     """(line number, object or None, error or None) for every non-blank line."""
+    from core.jsonl import read_json_objects
+
     for number, row, problem in read_json_objects(path):
         if row is None:
             yield number, None, problem
@@ -104,6 +112,8 @@ def _read_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | 
 
 
 def _score_file(analyzer: Analyzer, path: Path, out: TextIO, lang: str | None) -> tuple[int, int]:
+    from enrich.analysis import TextItem
+
     bad = written = 0
     batch: list[dict[str, Any]] = []
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from veille.commands.common import loaded_config
-from veille.services.es_node import LocalNode
+
+if TYPE_CHECKING:
+    from veille.services.es_node import LocalNode
 
 
 def _node(ctx: click.Context, port: int | None) -> LocalNode:
+    from veille.services.es_node import LocalNode
+
     return LocalNode.from_config(loaded_config(ctx).config.elasticsearch.local, port=port)
 
 

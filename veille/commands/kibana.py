@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from veille.commands.common import loaded_config
-from veille.kibana import build_saved_objects, import_saved_objects, to_ndjson
 
 
 @click.group("kibana")
@@ -16,15 +15,22 @@ def kibana_group() -> None:
 
 
 @kibana_group.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="file to write (default: standard output)",
+    help="file to write, like FILE (default: standard output)",
 )
 @click.pass_context
-def export(ctx: click.Context, output: Path | None) -> None:
-    """Write the saved objects for this config (index prefix, brands, crisis words) as NDJSON."""
+def export(ctx: click.Context, file: Path | None, output: Path | None) -> None:
+    """Write the saved objects for this config (index prefix, brands, crisis words) as NDJSON to
+    FILE (or -o FILE; default: standard output)."""
+    from veille.kibana import build_saved_objects, to_ndjson
+
+    if file is not None and output is not None and file != output:
+        raise click.UsageError("give the file once: FILE or -o FILE")
+    output = output or file
     objects = build_saved_objects(loaded_config(ctx).config)
     text = to_ndjson(objects)
     if output is None:
@@ -48,6 +54,8 @@ def export(ctx: click.Context, output: Path | None) -> None:
 @click.pass_context
 def import_(ctx: click.Context, url: str | None, space: str | None, file: Path | None) -> None:
     """Import (overwrite) the saved objects; credentials from KIBANA_API_KEY or KIBANA_USERNAME/PASSWORD."""
+    from veille.kibana import build_saved_objects, import_saved_objects, to_ndjson
+
     config = loaded_config(ctx).config
     url = url or config.alerts.kibana_url
     if not url:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from core.spool import Spool
 from veille.commands.common import loaded_config
 
 
@@ -18,6 +17,8 @@ def spool_group() -> None:
 @click.pass_context
 def status(ctx: click.Context, limit: int) -> None:
     """Mentions waiting, in progress, and parked after repeated failures (with the reason)."""
+    from core.spool import Spool
+
     loaded = loaded_config(ctx)
     with Spool(loaded.spool_path) as spool:
         stats = spool.stats()
@@ -31,6 +32,8 @@ def status(ctx: click.Context, limit: int) -> None:
 @click.pass_context
 def requeue(ctx: click.Context) -> None:
     """Give every parked mention another chance (after fixing what rejected it)."""
+    from core.spool import Spool
+
     with Spool(loaded_config(ctx).spool_path) as spool:
         count = spool.requeue_dead()
     click.echo(f"{count} parked mention(s) are waiting again")

@@ -30,9 +30,6 @@ class ForumPlan:
     threads: tuple[ThreadPlan, ...]
 
 
-# The burst: the last two hours of Velora's bad day (VeloBox outage, unreachable support, billing).
-BURST_HOURS = 2.0
-
 FORUMS = (
     ForumPlan(
         1,

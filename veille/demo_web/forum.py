@@ -140,6 +140,7 @@ def handle(world: World, path: str, query: dict[str, str], base: str, now: datet
 
 def _topic(world: World, query: dict[str, str], base: str, now: datetime, options: dict) -> Reply:
     start = _int(query, "start")
+    thread: Thread | None
     if "p" in query:
         found = world.posts.get(_int(query, "p"))
         if found is None:

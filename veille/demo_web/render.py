@@ -76,11 +76,6 @@ def fr_forum_date(at: datetime, now: datetime) -> str:
     return fr_absolute(at)
 
 
-def fr_numeric(at: datetime) -> str:
-    local = at.astimezone(PARIS)
-    return f"{local:%d/%m/%Y}"
-
-
 def rfc822(at: datetime) -> str:
     from email.utils import format_datetime
 

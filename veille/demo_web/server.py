@@ -14,18 +14,18 @@ import threading
 import time
 from collections import deque
 from datetime import UTC, datetime
+from email.message import Message
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from veille.demo_web import blog, forum, news, reviews, traps
 from veille.demo_web.bench import BenchSites
+from veille.demo_web.config import DEMO_PORT
 from veille.demo_web.render import Reply, esc, html, not_found
 from veille.demo_web.world import World
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_PORT = 8765
 
 ROBOTS = """User-agent: *
 Disallow: /forum/memberlist.php
@@ -65,7 +65,8 @@ class DemoServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self._httpd.server_address[0]}:{self.port}"
+        host = self._httpd.server_address[0]
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{self.port}"
 
     def start(self) -> DemoServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="demo-web", daemon=True)
@@ -196,8 +197,8 @@ def _json(data: dict, status: int = 200) -> Reply:
     return Reply(json.dumps(data), status=status, content_type="application/json")
 
 
-def _not_modified(headers: dict[str, str], request_headers: object) -> bool:
-    get = request_headers.get  # type: ignore[attr-defined]
+def _not_modified(headers: dict[str, str], request_headers: Message) -> bool:
+    get = request_headers.get
     etag, since = get("If-None-Match"), get("If-Modified-Since")
     if etag is not None and "ETag" in headers:
         return etag.strip() == headers["ETag"]
@@ -254,7 +255,7 @@ def _handler_class(server: DemoServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(port: int = DEFAULT_PORT, host: str = "127.0.0.1", *, seed: int = 7) -> None:
+def serve(port: int = DEMO_PORT, host: str = "127.0.0.1", *, seed: int = 7) -> None:
     """Run the demo web in the foreground until interrupted."""
     server = DemoServer(host, port, seed=seed)
     logger.info("demo web on %s", server.base_url)

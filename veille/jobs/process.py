@@ -55,6 +55,9 @@ def process_spool(
 ) -> ProcessSummary:
     """Process until the spool is empty (or ``max_batches``); never raises for an ES outage."""
     summary = ProcessSummary()
+    from veille.privacy import pseudonymiser  # GDPR hook: authors hashed before anything is stored
+
+    hide_authors = pseudonymiser(loaded)
     with Spool(loaded.spool_path) as spool:
         while max_batches is None or summary.batches < max_batches:
             batch = spool.take(loaded.config.nlp.spool_batch)
@@ -62,8 +65,9 @@ def process_spool(
                 break
             summary.batches += 1
             summary.taken += len(batch)
+            mentions = hide_authors(batch.mentions) if hide_authors else batch.mentions
             try:
-                enriched = enricher.enrich(batch.mentions)
+                enriched = enricher.enrich(mentions)
             except Exception as exc:
                 # A bug or a model failure: the batch goes back (counted), the job fails loudly.
                 spool.release(batch, error=f"enrichment failed: {exc}")

@@ -9,9 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 from functools import cached_property
-from pathlib import Path
 
-from core.config import LoadedConfig, load_config
+from core.config import LoadedConfig
 from index.indexer import Indexer
 from veille.wiring import IndexHandle, open_index
 
@@ -25,10 +24,6 @@ class Runtime:
         self.loaded = loaded
         self._lock = threading.Lock()
         self._index: IndexHandle | None = None
-
-    @classmethod
-    def from_path(cls, path: str | Path | None) -> Runtime:
-        return cls(load_config(path))
 
     def index(self) -> IndexHandle:
         """The ES handle; reconnects after a failure (IndexUnavailable propagates meanwhile)."""

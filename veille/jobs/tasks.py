@@ -64,14 +64,14 @@ def process(runtime: Runtime) -> Outcome:
 def alerts(runtime: Runtime, now: datetime | None = None) -> Outcome:
     from alerts.engine import check_alerts
 
-    result = check_alerts(runtime.loaded, now=now or datetime.now(UTC))
+    result = check_alerts(runtime.loaded, now=now or datetime.now(UTC), es=runtime.index().es)
     return Outcome(str(result), [], result)
 
 
 def digest(runtime: Runtime, now: datetime | None = None) -> Outcome:
     from alerts.digest import send_digest
 
-    result = send_digest(runtime.loaded, now=now or datetime.now(UTC))
+    result = send_digest(runtime.loaded, now=now or datetime.now(UTC), es=runtime.index().es)
     return Outcome(str(result), [], result)
 
 
@@ -83,7 +83,12 @@ def housekeeping(runtime: Runtime) -> Outcome:
         dead = spool.dead_letters(limit=5)
     for mention_id, reason in dead:
         logger.error("spool: mention %s is parked after repeated failures: %s", mention_id, reason)
-    return Outcome(f"spool: {stats.ready} waiting, {stats.leased} in progress, {stats.dead} parked")
+    text = f"spool: {stats.ready} waiting, {stats.leased} in progress, {stats.dead} parked"
+    if runtime.loaded.config.privacy.retention:
+        from veille.privacy import apply_retention
+
+        text += f"; retention: {apply_retention(runtime.loaded, runtime.index().es)}"
+    return Outcome(text)
 
 
 TASKS: dict[str, Callable[[Runtime], Outcome]] = {

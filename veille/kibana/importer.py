@@ -14,11 +14,12 @@ import os
 import ssl
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
+
+from urllib3 import encode_multipart_formdata
 
 from core.errors import VeilleError
 from index.client import safe_url
@@ -75,15 +76,7 @@ def import_url(base_url: str, space: str | None = None) -> str:
 
 def multipart_file(ndjson: str, filename: str = "veille.ndjson") -> tuple[bytes, str]:
     """The form-data body with one ``file`` part, and its content type."""
-    boundary = f"veille-{uuid.uuid4().hex}"
-    body = (
-        f"--{boundary}\r\n"
-        f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        "Content-Type: application/ndjson\r\n\r\n"
-        f"{ndjson}\r\n"
-        f"--{boundary}--\r\n"
-    ).encode()
-    return body, f"multipart/form-data; boundary={boundary}"
+    return encode_multipart_formdata({"file": (filename, ndjson.encode("utf-8"), "application/ndjson")})
 
 
 def import_saved_objects(

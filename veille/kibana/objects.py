@@ -1,8 +1,9 @@
 """Kibana 8.x saved objects (data view, searches, visualizations, dashboard) and their NDJSON export.
 
-Objects carry the ``migrationVersion`` of the format they are written in (7.x-era layouts that
-every 8.x Kibana migrates on import) and no timestamps, so the export is deterministic: the same
-config always gives the same bytes. References follow Kibana's conventions (``indexRefName``,
+Objects use the export format of Kibana 8.8 and later: ``typeMigrationVersion`` names the last
+migration whose layout each object follows (Kibana runs the later ones on import) and
+``coreMigrationVersion`` the format itself; no timestamps, so the export is deterministic: the
+same config always gives the same bytes. References follow Kibana's conventions (``indexRefName``,
 ``panelRefName``) so an import resolves every link.
 """
 
@@ -17,7 +18,7 @@ from veille.kibana.searches import SavedSearch, saved_searches
 from veille.kibana.visualizations import Visualization, visualizations
 
 INDEX_REF = "kibanaSavedObjectMeta.searchSourceJSON.index"
-CORE_MIGRATION_VERSION = "8.0.0"
+CORE_MIGRATION_VERSION = "8.8.0"
 # The last migration of each type whose input layout these objects follow.
 MIGRATION_VERSIONS = {
     "index-pattern": "7.11.0",
@@ -41,8 +42,9 @@ def _saved_object(
         "id": object_id,
         "attributes": attributes,
         "references": references,
-        "migrationVersion": {kind: MIGRATION_VERSIONS[kind]},
+        "typeMigrationVersion": MIGRATION_VERSIONS[kind],
         "coreMigrationVersion": CORE_MIGRATION_VERSION,
+        "managed": False,
     }
 
 
@@ -55,7 +57,9 @@ def _search_source(query: str, *, index: bool) -> str:
 
 def data_view(view_id: str, names: IndexNames) -> dict[str, Any]:
     """The data view on the read alias; URLs render as links, scores with two decimals."""
-    formats = {field: {"id": "url"} for field in ("url", "thread_url", "author.url")}
+    formats: dict[str, dict[str, Any]] = {
+        field: {"id": "url"} for field in ("url", "thread_url", "author.url")
+    }
     formats |= {
         field: {"id": "number", "params": {"pattern": "0.00"}}
         for field in ("sentiment.score", "brand_sentiments.score", "rating.normalized")
@@ -122,11 +126,13 @@ def visualization_object(prefix: str, vis: Visualization, view_id: str) -> dict[
 
 # The dashboard's layout on Kibana's 48-column grid: (object key, x, y, w, h).
 LAYOUT = (
-    ("volume-by-tone", 0, 0, 48, 14),
-    ("negative-24h", 0, 14, 24, 16),
-    ("crisis-keywords", 24, 14, 24, 16),
-    ("reviews-1-2-stars", 0, 30, 24, 16),
-    ("top-sites", 24, 30, 24, 16),
+    ("volume-by-tone", 0, 0, 32, 14),
+    ("share-of-voice", 32, 0, 16, 14),
+    ("waiting-answer", 0, 14, 24, 16),
+    ("negative-24h", 24, 14, 24, 16),
+    ("crisis-keywords", 0, 30, 24, 16),
+    ("reviews-1-2-stars", 24, 30, 24, 16),
+    ("top-sites", 0, 46, 24, 16),
 )
 
 
@@ -154,7 +160,10 @@ def dashboard(prefix: str, panels: list[dict[str, Any]]) -> dict[str, Any]:
         f"{prefix}-overview",
         {
             "title": "Veille — vue d'ensemble",
-            "description": "Volume et tonalité des mentions, négatifs récents, mots de crise, mauvais avis.",
+            "description": (
+                "Volume, part de voix et tonalité des mentions, négatifs en attente de réponse, "
+                "mots de crise, mauvais avis."
+            ),
             "panelsJSON": dumps(saved_panels),
             "optionsJSON": dumps({"hidePanelTitles": False, "syncColors": False, "useMargins": True}),
             "version": 1,

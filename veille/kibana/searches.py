@@ -2,7 +2,9 @@
 
 Lucene syntax (Kibana's ``query_string``) rather than KQL, so Elasticsearch itself can run every
 query and the tests check them against a real node. Brand names and crisis keywords come from
-config.yaml; every field named here must exist in ``index/mappings/mention.v1.json``.
+config.yaml; every field named here must exist in the mention mapping (``index.templates``).
+Words are searched on the analysed sub-fields: ``.fr``/``.en`` (stems, elisions, accents) and
+``.folded`` (accent-free prefixes).
 """
 
 from __future__ import annotations
@@ -52,12 +54,26 @@ def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "brand"
 
 
-def keyword_clause(keyword: str) -> str:
-    """A single word matches as a prefix (plurals, derived forms); a phrase allows two words between."""
+def keyword_clause(keyword: str, *, prefix: bool = True) -> str:
+    """A single word matches as a prefix (derived forms; ``prefix``) or as itself (stemmed fields);
+    a phrase allows two words between."""
     words = keyword.split()
     if len(words) == 1 and words[0].isalnum():
-        return words[0].lower() + "*"
+        return words[0].lower() + ("*" if prefix else "")
     return quoted(" ".join(words).lower()) + "~2"
+
+
+def analysed_text_query(keywords: list[str]) -> str:
+    """Title or text holding one of ``keywords``: stemmed in French and English, prefix when folded."""
+    stemmed = " OR ".join(keyword_clause(k, prefix=False) for k in keywords)
+    folded = " OR ".join(keyword_clause(k) for k in keywords)
+    return " OR ".join(
+        [
+            *(f"{field}.fr:({stemmed})" for field in ("title", "text")),
+            f"text.en:({stemmed})",
+            *(f"{field}.folded:({folded})" for field in ("title", "text")),
+        ]
+    )
 
 
 def crisis_keywords(config: Config) -> list[str]:
@@ -70,7 +86,6 @@ def crisis_keywords(config: Config) -> list[str]:
 
 
 def negative_last_24h(brands: list[str]) -> SavedSearch:
-    labels = " OR ".join(quoted(f"{brand}:negative") for brand in brands)
     return SavedSearch(
         key="negative-24h",
         title="Veille — mentions négatives (24 h)",
@@ -78,10 +93,7 @@ def negative_last_24h(brands: list[str]) -> SavedSearch:
             "Mentions négatives envers une marque publiées ces dernières 24 heures "
             "(ou négatives dans l'ensemble quand la tonalité par marque manque), les plus récentes d'abord."
         ),
-        query=(
-            f"published_at:[now-24h TO *] AND (brand_labels:({labels}) "
-            "OR (sentiment.label:negative AND NOT _exists_:brand_labels))"
-        ),
+        query=f"published_at:[now-24h TO *] AND {negative_clause(brands)}",
         columns=("brands", "brand_labels", "source.domain", "author.name", "title", "snippet", "url"),
     )
 
@@ -117,13 +129,31 @@ def brand_mentions(brand: str) -> SavedSearch:
     )
 
 
+def negative_clause(brands: list[str]) -> str:
+    labels = " OR ".join(quoted(f"{brand}:negative") for brand in brands)
+    return f"(brand_labels:({labels}) OR (sentiment.label:negative AND NOT _exists_:brand_labels))"
+
+
+def waiting_for_an_answer(brands: list[str]) -> SavedSearch:
+    return SavedSearch(
+        key="waiting-answer",
+        title="Veille — négatifs en attente de réponse",
+        description=(
+            "Mentions négatives envers une marque que personne n'a encore traitées "
+            "(`veille handled ID` les retire), les plus anciennes d'abord : l'objectif est 4 heures."
+        ),
+        query=f"status:new AND {negative_clause(brands)}",
+        columns=("brands", "brand_labels", "source.domain", "author.name", "title", "snippet", "url"),
+        sort=(("published_at", "asc"),),
+    )
+
+
 def crisis(keywords: list[str]) -> SavedSearch:
-    clauses = " OR ".join(keyword_clause(k) for k in keywords)
     return SavedSearch(
         key="crisis-keywords",
         title="Veille — mots de crise",
         description="Mentions contenant un mot de crise : " + ", ".join(keywords) + ".",
-        query=f"title:({clauses}) OR text:({clauses})",
+        query=analysed_text_query(keywords),
         columns=(
             "brands",
             "brand_labels",
@@ -142,6 +172,7 @@ def saved_searches(config: Config) -> list[SavedSearch]:
     brands = [brand.name for brand in config.brands]
     return [
         negative_last_24h(brands),
+        waiting_for_an_answer(brands),
         low_reviews(),
         crisis(crisis_keywords(config)),
         *(brand_mentions(brand) for brand in brands),

@@ -171,5 +171,25 @@ def top_sites() -> Visualization:
     )
 
 
+def share_of_voice(brand_count: int) -> Visualization:
+    return Visualization(
+        key="share-of-voice",
+        title="Veille — part de voix",
+        description="La part des mentions de chaque marque sur la période (une mention peut en citer deux).",
+        vis_type="pie",
+        aggs=(COUNT, _terms("2", "brands", max(brand_count, 1), "segment")),
+        params={
+            "type": "pie",
+            "addTooltip": True,
+            "addLegend": True,
+            "legendPosition": "right",
+            "isDonut": True,
+            "labels": {"show": True, "values": True, "last_level": True, "truncate": 100},
+            "palette": {"type": "palette", "name": "default"},
+            "distinctColors": True,
+        },
+    )
+
+
 def visualizations(config: Config) -> list[Visualization]:
-    return [volume_by_tone(len(config.brands)), top_sites()]
+    return [volume_by_tone(len(config.brands)), share_of_voice(len(config.brands)), top_sites()]

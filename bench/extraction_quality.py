@@ -1,0 +1,140 @@
+"""Extraction quality on the development corpus of real pages (tests/crawlers/real_pages).
+
+Every page goes through the extraction cascade with ``preset: auto`` (no per-site
+configuration), as a new source would. Compared with the hand annotations of
+``expected.json``: items found against the page's count, and for the annotated items (first
+and last of each page) whether an extracted item has their text, and then the right author,
+date (calendar day) and rating. Printed per platform, with the layers that found the items.
+
+    PYTHONPATH=. .venv/bin/python bench/extraction_quality.py [-v]
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "crawlers" / "real_pages"
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def _fold(text: str | None) -> str:
+    from core.text import fold_text as fold
+
+    return " ".join(fold(text or "").replace("’", "'").split())
+
+
+def _days(when: datetime | None) -> set[str]:
+    """The calendar days ``when`` falls on from UTC-10 to UTC+2: where the corpus' sites are.
+
+    Mentions keep UTC instants, not the offset the page printed, so a comment posted at
+    23:21 in New York is on the next day in UTC; the annotation is the day the page shows.
+    """
+    if when is None:
+        return set()
+    return {(when + timedelta(hours=h)).date().isoformat() for h in (-10, -7, -5, -4, 0, 1, 2)}
+
+
+def _match(expected: dict, mentions: list) -> object | None:
+    words = _fold(expected["text"])
+    for mention in mentions:
+        if words and words in _fold(mention.text)[:400]:
+            return mention
+    return None
+
+
+def run(verbose: bool = False) -> int:
+    from crawlers.spiders.cascade import extract_page
+    from crawlers.spiders.extract import PageContext
+
+    pages = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))["pages"]
+    rows: dict[str, Counter] = defaultdict(Counter)
+    layers: Counter = Counter()
+    silent = []
+    started = time.monotonic()
+    for page in pages:
+        html = gzip.decompress((CORPUS / "pages" / page["file"]).read_bytes()).decode("utf-8")
+        ctx = PageContext(source="bench", kind="blog", tz=ZoneInfo("UTC"), now=NOW, thread_url=page["url"])
+        result = extract_page(html, page["url"], ctx)
+        found = result.mentions
+        row = rows[page["platform"]]
+        row["pages"] += 1
+        row["expected"] += page["count"]
+        row["found"] += min(len(found), page["count"])
+        row["extra"] += max(0, len(found) - page["count"])
+        if verbose and len(found) != page["count"]:
+            print(f"  COUNT {page['file']}: {len(found)} found, {page['count']} expected")
+        if not found:
+            row["zero"] += 1
+            if not result.problems:
+                silent.append(page["file"])
+        layers.update(result.layers.values())
+        for which in ("first", "last"):
+            expected = page[which]
+            row["annotated"] += 1
+            mention = _match(expected, found)
+            if mention is None:
+                if verbose:
+                    print(f"  MISSING {page['file']} {which}: {expected['text']!r}")
+                continue
+            row["text"] += 1
+            if expected["author"]:
+                row["authored"] += 1
+                ok = _fold(mention.author.name) == _fold(expected["author"])
+                row["author"] += ok
+                if verbose and not ok:
+                    got = mention.author.name
+                    print(f"  AUTHOR {page['file']} {which}: {got!r} != {expected['author']!r}")
+            if expected["date"]:
+                row["dated"] += 1
+                got = _days(mention.published_at)
+                row["date"] += expected["date"] in got
+                if verbose and expected["date"] not in got:
+                    print(f"  DATE {page['file']} {which}: {got} != {expected['date']}")
+            if expected["rating"] is not None:
+                row["rated"] += 1
+                row["rating"] += bool(mention.rating and mention.rating.value == expected["rating"])
+    seconds = time.monotonic() - started
+    _print(rows, layers, silent, len(pages), seconds)
+    return 1 if silent else 0
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}%" if whole else "    -"
+
+
+def _print(rows: dict[str, Counter], layers: Counter, silent: list[str], pages: int, seconds: float) -> None:
+    total = Counter()
+    for row in rows.values():
+        total.update(row)
+    header = (
+        f"{'platform':<11} {'pages':>5} {'zero':>4} {'items':>9} {'found':>6} {'extra':>5}"
+        f" {'text':>6} {'author':>6} {'date':>6} {'rating':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, row in [*sorted(rows.items()), ("ALL", total)]:
+        print(
+            f"{name:<11} {row['pages']:>5} {row['zero']:>4} {row['found']:>4}/{row['expected']:<4}"
+            f" {_pct(row['found'], row['expected']):>6} {row['extra']:>5}"
+            f" {_pct(row['text'], row['annotated']):>6} {_pct(row['author'], row['authored']):>6}"
+            f" {_pct(row['date'], row['dated']):>6} {_pct(row['rating'], row['rated']):>6}"
+        )
+    print()
+    print(
+        f"annotated items: {total['annotated']} (text), {total['authored']} with an author,"
+        f" {total['dated']} with a date, {total['rated']} with a rating"
+    )
+    print("items by layer:", ", ".join(f"{k} {v}" for k, v in layers.most_common()))
+    print(f"pages silently at zero (no item, no problem reported): {len(silent)} {silent or ''}")
+    print(f"{pages} pages in {seconds:.1f}s")
+
+
+if __name__ == "__main__":
+    sys.exit(run(verbose="-v" in sys.argv))

@@ -1,0 +1,190 @@
+"""Comment lists as blog and CMS engines print them, found by their ``id="comment-N"`` blocks.
+
+WordPress (``li#comment-N`` / ``article#div-comment-N``, whatever the theme), wpDiscuz
+(``div#wpd-comm-N_M``) and many other engines (Drupal, SPIP, Craft, hand-made sites:
+``id="comment123"``) give every comment an element whose id carries its number. That id is
+far steadier across themes than class names, so this layer starts from it and then looks, in
+the block's own markup (nested replies left out), for the author, the date, the text and the
+rating with a short list of the class names themes actually use.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from urllib.parse import urldefrag
+
+from lxml import html as lxml_html
+from pydantic import ValidationError
+
+from core.mention import Author, Mention, Rating, Source, SourceKind
+from crawlers.dates import parse_date
+from crawlers.spiders.extract import PageContext, PageResult
+from crawlers.text import clean_space
+
+_BLOCK_ID = re.compile(r"^(?:div-comment|li-comment|comment|wpd-comm)-?(\d+)(?:_\d+)?$")
+_CHILDREN = "ul[contains(@class,'children')] | ol[contains(@class,'children')]"
+_SAYS = re.compile(
+    r"\s+(?:says|said|replied|dit|a écrit|meint|sagt|dice|escribió|on)\s*:?\s*$"
+    r"|^\s*(?:verfasst von|par|by)\s+",
+    re.IGNORECASE,
+)
+_BADGES = re.compile(r"\s+(?:Author|Admin|Auteur|Moderator)$")
+
+
+def _has_class(*names: str) -> str:
+    return " | ".join(f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {n} ')]" for n in names)
+
+
+def _contains_class(*parts: str) -> str:
+    return " | ".join(f".//*[contains(@class, '{p}')]" for p in parts)
+
+
+_AUTHOR = [
+    _has_class("fn", "wpd-comment-author", "comment-author-name", "comment-author-link", "author-name"),
+    _has_class("comment-author", "author", "comment__author", "commentauthor", "username", "comment-name"),
+    _has_class("comauth", "media-heading", "comment-author-name", "commenter", "name"),
+    ".//cite | .//a[contains(@href, '/user/') or contains(@href, '/members/')"
+    " or contains(@href, '/author/')]",
+    _contains_class("comment-meta", "commentmetadata") + "//strong",
+]
+_DATE_ATTR = [".//time/@datetime", _has_class("wpd-comment-date") + "/@title"]
+_DATE_TEXT = _contains_class(
+    "comment-metadata", "comment-meta", "commentmetadata", "comment-date", "date", "time"
+)
+_TEXT = [
+    _contains_class(
+        "comment-content", "wpd-comment-text", "comment-text", "commentContent", "comment_content"
+    ),
+    ".//*[@itemprop='text' or @itemprop='reviewBody' or @itemprop='commentText']",
+    _contains_class("comment-body-text", "comment__content", "comment-entry", "content"),
+]
+_NOISE = re.compile(r"^(?:Reply|Répondre|Antworten|Responder|Rispondi|Recipe Rating\s*:?)$", re.IGNORECASE)
+
+
+def comment_blocks(root: lxml_html.HtmlElement) -> list[tuple[str, lxml_html.HtmlElement]]:
+    """(comment number, innermost element carrying it), in the order the comments appear."""
+    order: list[str] = []
+    innermost: dict[str, lxml_html.HtmlElement] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        match = _BLOCK_ID.match(element.get("id") or "")
+        if match and element.tag not in ("input", "textarea", "form", "p", "a"):
+            number = match.group(1)
+            if number not in innermost:
+                order.append(number)
+            innermost[number] = element  # iteration is depth first: a later match is deeper
+    return [(number, innermost[number]) for number in order]
+
+
+def _own(block: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """A copy of the block without the replies nested in it."""
+    own = copy.deepcopy(block)
+    for nested in own.xpath(f".//*[@id] | .//{_CHILDREN}"):
+        if nested.getparent() is None:
+            continue
+        if nested.tag in ("ul", "ol") or _BLOCK_ID.match(nested.get("id") or ""):
+            nested.getparent().remove(nested)
+    return own
+
+
+def _text_of(element: lxml_html.HtmlElement) -> str:
+    from html_text.html_text import etree_to_text
+
+    lines = [line.strip() for line in etree_to_text(element).splitlines()]
+    return clean_space("\n".join(line for line in lines if line and not _NOISE.match(line)))
+
+
+def _first(own: lxml_html.HtmlElement, queries: list[str]) -> lxml_html.HtmlElement | None:
+    for query in queries:
+        for found in own.xpath(query):
+            if isinstance(found, str) or clean_space(found.text_content()):
+                return found
+    return None
+
+
+def _author(own: lxml_html.HtmlElement) -> str | None:
+    found = _first(own, _AUTHOR)
+    if found is None:
+        return None
+    # Themes put "says:", reply links or a badge inside the author element.
+    raw = clean_space(found.text_content()) or ""
+    name = _BADGES.sub("", _SAYS.sub("", raw)).strip(" :—-")
+    return name[:120] or None
+
+
+def _date(own: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - datetime | None
+    for query in _DATE_ATTR:
+        for raw in own.xpath(query):
+            value = str(raw).replace("Posted:", "")  # wpDiscuz's title="Posted: 10/16/23"
+            parsed = parse_date(value, tz=ctx.tz, now=ctx.now, language=ctx.language)
+            if parsed is not None:
+                return parsed
+    for found in own.xpath(_DATE_TEXT):
+        text = clean_space(found.text_content())
+        if text and len(text) < 80:
+            parsed = parse_date(text, tz=ctx.tz, now=ctx.now, language=ctx.language)
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def _rating(own: lxml_html.HtmlElement, text: str) -> Rating | None:
+    full = own.xpath("count(.//*[contains(@class, 'wprm-rating-star-full')])")
+    stars = int(full) if full else text.count("★")
+    if not stars:
+        return None
+    try:
+        return Rating(value=min(stars, 5), best=5, worst=1)
+    except ValidationError:
+        return None
+
+
+def _body(own: lxml_html.HtmlElement) -> str:
+    found = _first(own, _TEXT)
+    if found is not None:
+        return _text_of(found)
+    paragraphs = own.xpath(".//p")
+    if paragraphs:
+        return clean_space("\n\n".join(_text_of(p) for p in paragraphs)) or ""
+    return _text_of(own)  # a pingback: a link and an excerpt, no paragraph
+
+
+def extract_comments(root: lxml_html.HtmlElement, page_url: str, ctx: PageContext) -> PageResult:
+    """One Mention per comment block; the anchor is ``comment-N`` whatever the engine."""
+    result = PageResult()
+    source = Source(kind=SourceKind(ctx.kind), name=ctx.source)
+    thread = urldefrag(ctx.thread_url or page_url)[0]
+    for number, block in comment_blocks(root):
+        own = _own(block)
+        text = _body(own).replace("★", "").replace("☆", "").strip()
+        if not text:
+            continue
+        published = _date(own, ctx)
+        if published is None:
+            result.undated += 1
+        anchor = f"comment-{number}"
+        try:
+            result.mentions.append(
+                Mention(
+                    url=f"{thread}#{anchor}",
+                    anchor=anchor,
+                    thread_url=thread,
+                    source=source,
+                    text=text,
+                    author=Author(name=_author(own)),
+                    rating=_rating(own, _text_of(own)),
+                    published_at=published,
+                    first_seen_at=ctx.now,
+                )
+            )
+        except (ValueError, ValidationError) as exc:
+            result.problems.append(f"comment {anchor} could not be read: {str(exc).splitlines()[0]}")
+    return result
+
+
+def iter_texts(result: PageResult) -> Iterator[str]:
+    for mention in result.mentions:
+        yield mention.text

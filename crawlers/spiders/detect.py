@@ -1,0 +1,38 @@
+"""``preset: auto``: which forum or blog engine made a page, from what the page itself says.
+
+Looked at, most telling first: the ``generator`` meta tag, the ids and classes engines put
+on ``<html>``/``<body>`` (phpBB's ``body#phpbb``, XenForo's ``html#XF``...), and marks of
+their post markup. None when nothing is recognised: the cascade then relies on schema.org,
+comment ids and the generic finder.
+"""
+
+from __future__ import annotations
+
+from parsel import Selector
+
+# (engine, XPath that is true on its pages), most specific first.
+_SIGNS: tuple[tuple[str, str], ...] = (
+    ("phpbb", "boolean(//body[@id='phpbb'] | //meta[@name='generator'][contains(@content,'phpBB')])"),
+    ("xenforo", "boolean(//html[@id='XF'] | //article[contains(@class,'message--post')])"),
+    (
+        "vbulletin",
+        "boolean(//meta[@name='generator'][contains(@content,'vBulletin')]"
+        " | //li[contains(@class,'postbitlegacy') or contains(@class,'postcontainer')])",
+    ),
+    ("discourse", "boolean(//meta[@name='generator'][contains(@content,'Discourse')])"),
+    (
+        "wordpress",
+        "boolean(//meta[@name='generator'][starts-with(@content,'WordPress')]"
+        " | //link[contains(@href,'/wp-content/')] | //*[contains(@class,'wpdiscuz')]"
+        " | //*[starts-with(@id,'wpd-comm-')] | //body[contains(@class,'wp-')]"
+        " | //img[contains(@src,'/wp-content/')])",
+    ),
+)
+
+
+def detect_engine(page: Selector) -> str | None:
+    """The preset name of the engine that made ``page``, or None."""
+    for engine, test in _SIGNS:
+        if page.xpath(test).get() == "1":
+            return engine
+    return None

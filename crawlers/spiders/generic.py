@@ -1,0 +1,127 @@
+"""The generic layer: posts found with no preset, as repeated blocks with an author, a date and text.
+
+A comment list or a thread is a run of sibling elements built from one template. Siblings are
+grouped by tag and class; a group counts when at least two of its members carry a date Veille
+can read and some text. The best group (most dated members, then most text) gives the posts.
+Such posts have no anchor: their id comes from their content (author and first words), so it
+stays the same from one crawl to the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from datetime import datetime
+from urllib.parse import urldefrag
+
+from lxml import html as lxml_html
+from pydantic import ValidationError
+
+from core.mention import Author, Mention, Source, SourceKind
+from core.text import fold, fold_text
+from crawlers.dates import parse_date
+from crawlers.spiders.extract import PageContext, PageResult
+from crawlers.text import clean_space
+
+_AUTHORISH = re.compile(r"author|user|name|pseudo|poster|byline|\bfn\b", re.IGNORECASE)
+_DATEISH = re.compile(r"date|time|posted|meta", re.IGNORECASE)
+_BODYISH = re.compile(r"content|text|body|message|comment|entry|post", re.IGNORECASE)
+_SKIP = {"script", "style", "head", "nav", "header", "footer", "form", "select", "option", "svg"}
+MIN_TEXT = 15
+
+
+def content_anchor(author: str | None, text: str, prefix: str = "post") -> str:
+    """A stable anchor for a post without one: hash of its author and first words."""
+    words = " ".join(fold_text(text).split()[:40])
+    raw = f"{fold(author or '')}|{words}"
+    return f"{prefix}-{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
+
+
+def _signature(element: lxml_html.HtmlElement) -> str:
+    classes = sorted(c for c in (element.get("class") or "").split() if not re.search(r"\d", c))
+    return f"{element.tag}.{'.'.join(classes)}"
+
+
+def _find(block: lxml_html.HtmlElement, pattern: re.Pattern[str]) -> list[lxml_html.HtmlElement]:
+    return [
+        e
+        for e in block.iter()
+        if isinstance(e.tag, str) and e is not block and pattern.search(e.get("class") or "")
+    ]
+
+
+def _date(block: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - datetime | None
+    for value in block.xpath(".//time/@datetime"):
+        if (parsed := parse_date(value, tz=ctx.tz, now=ctx.now)) is not None:
+            return parsed
+    for element in _find(block, _DATEISH):
+        text = clean_space(element.text_content()) or ""
+        if 4 < len(text) < 60 and (parsed := parse_date(text, tz=ctx.tz, now=ctx.now, language=ctx.language)):
+            return parsed
+    return None
+
+
+def _body(block: lxml_html.HtmlElement) -> str:
+    candidates = _find(block, _BODYISH) + block.xpath(".//p")
+    texts = [clean_space(e.text_content()) or "" for e in candidates]
+    best = max(texts, key=len, default="")
+    return best if len(best) >= MIN_TEXT else clean_space(block.text_content()) or ""
+
+
+def _author(block: lxml_html.HtmlElement) -> str | None:
+    for element in _find(block, _AUTHORISH):
+        text = clean_space(element.text_content())
+        if text and len(text) <= 60:
+            return text
+    return None
+
+
+def _groups(root: lxml_html.HtmlElement) -> list[list[lxml_html.HtmlElement]]:
+    found: list[list[lxml_html.HtmlElement]] = []
+    for parent in root.iter():
+        if not isinstance(parent.tag, str) or parent.tag in _SKIP:
+            continue
+        by_signature: dict[str, list[lxml_html.HtmlElement]] = defaultdict(list)
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag not in _SKIP:
+                by_signature[_signature(child)].append(child)
+        found.extend(group for group in by_signature.values() if len(group) >= 2)
+    return found
+
+
+def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContext) -> PageResult:
+    """Posts of the best group of repeated, dated sibling blocks; nothing when there is none."""
+    best: list[tuple[lxml_html.HtmlElement, datetime]] = []
+    best_score = (0, 0)
+    for group in _groups(root):
+        dated = [(block, when) for block in group if (when := _date(block, ctx)) is not None]
+        if len(dated) < 2:
+            continue
+        size = sum(len(block.text_content()) for block, _ in dated)
+        if (len(dated), size) > best_score:
+            best, best_score = dated, (len(dated), size)
+    result = PageResult()
+    thread = urldefrag(ctx.thread_url or page_url)[0]
+    for block, when in best:
+        text = _body(block)
+        if len(text) < MIN_TEXT:
+            continue
+        author = _author(block)
+        anchor = content_anchor(author, text)
+        try:
+            result.mentions.append(
+                Mention(
+                    url=f"{thread}#{anchor}",
+                    anchor=anchor,
+                    thread_url=thread,
+                    source=Source(kind=SourceKind(ctx.kind), name=ctx.source),
+                    text=text,
+                    author=Author(name=author),
+                    published_at=when,
+                    first_seen_at=ctx.now,
+                )
+            )
+        except (ValueError, ValidationError) as exc:
+            result.problems.append(f"a repeated block could not be read: {str(exc).splitlines()[0]}")
+    return result
