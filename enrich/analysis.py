@@ -25,7 +25,7 @@ from enrich.models import BRAND, PRODUCT, Catalog, Pipelines, load_pipelines
 from enrich.parties import other_parties
 from enrich.sentiment_en import EnglishSentiment
 from enrich.sentiment_fr import FrenchSentiment, normalize
-from enrich.targeting import Bounds, Parsed, brand_parts
+from enrich.targeting import Bounds, Parsed, brand_parts, sentence_units
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +182,15 @@ class Analyzer:
             result = TextAnalysis(lang, None, [], entities)
             scorer = self.french.scorer(words)
             polarity = normalize(sum(scorer(*sent) for sent in parsed.sents))
-            groups = {brand: _by_sign(doc, found, scorer) for brand, found in parts.items()}
+            units = sentence_units(parsed)
+            groups = {
+                # A brand that every sentence speaks for gets the whole text's verdict: one text to
+                # classify, not two (most mentions name one brand).
+                brand: [(doc.text, 1, polarity)]
+                if [b for b, sign in found if sign > 0] == units
+                else _by_sign(doc, found, scorer)
+                for brand, found in parts.items()
+            }
             several = len({owner for _, _, owner in parsed.ents if owner is not None}) > 1
             pending.append(_Pending(result, item, doc.text, polarity, groups, several))
             return result

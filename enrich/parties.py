@@ -62,14 +62,14 @@ def other_parties(words: Sequence[str], taken: Sequence[tuple[int, int]]) -> lis
     """Spans of ``words`` that name a party, outside the ``taken`` (start, end) spans."""
     covered = {i for start, end in taken for i in range(start, end)}
     out: list[Span] = []
-    folded = [fold(w) for w in words]
+    folded = [fold(w) for w in words] if any(_capitalised(w) for w in words) else []
     i = 0
     while i < len(words):
         word = words[i]
         if i in covered:
             i += 1
             continue
-        if (word.startswith("@") and len(word) > 2) or _DOMAIN.match(word):
+        if (word.startswith("@") and len(word) > 2) or ("." in word and _DOMAIN.match(word)):
             out.append((i, i + 1, word))
             i += 1
             continue

@@ -221,7 +221,8 @@ _YARDSTICK = "\x00yardstick"  # the owner of a clause that only names a foil
 
 
 def _is_emoji(word: str) -> bool:
-    return bool(word) and all(_EMOJI.match(char) for char in word)
+    # Every emoji code point is above U+2600: plain words are turned away on their first character.
+    return bool(word) and word[0] >= "\u2600" and all(_EMOJI.match(char) for char in word)
 
 
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
