@@ -10,7 +10,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TEST_ES_PORT ?= 9250
 
-.PHONY: demo test lint bench install es-start es-stop clean hardening
+.PHONY: demo test lint bench install es-start es-stop clean hardening model
+
+# The French sentiment model (enrich/data/model/sentiment_fr.npz), rebuilt from the corpus and any
+# people's corrections: make model [CORPUS=../shared/data/sentiment-fr] [CORRECTIONS="a.jsonl b.jsonl"]
+CORPUS      ?= ../shared/data/sentiment-fr
+CORRECTIONS ?=
 
 install: $(STAMP)
 
@@ -40,6 +45,9 @@ hardening: install
 	$(BIN)/veille es start --port $(TEST_ES_PORT)
 	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) VEILLE_FUZZ_EXAMPLES=1000 VEILLE_SOAK_MENTIONS=100000 \
 		$(BIN)/python -m pytest tests/hardening --timeout=0 -s $(PYTEST_ARGS)
+
+model: install
+	$(BIN)/python -m enrich.train --corpus $(CORPUS) $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
 
 es-start: install
 	$(BIN)/veille es start

@@ -124,6 +124,6 @@ def evaluate(analyzer: Analyzer, examples: Sequence[Example], lang: str | None =
 
 def vader_paper_r(path: Path) -> float:
     """Pearson r of vaderSentiment's compound on the whole text vs the human mean (the paper's way)."""
-    vader = EnglishSentiment()
+    vader = EnglishSentiment(service_words=False)  # the paper's lexicon, as published
     examples = read_labeled(path)
     return pearson([e.score or 0.0 for e in examples], [vader.polarity(e.text) for e in examples])

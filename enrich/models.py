@@ -89,7 +89,7 @@ class Pipelines:
 
 def load_pipelines(settings: Nlp, catalog: Catalog) -> Pipelines:
     fr = _load(settings.model_fr, "model_fr")
-    lemmatize = _lemmatizer(fr)
+    lemmatize = lemmatizer(fr)
     _prepare(fr, catalog)
     en = _load(settings.model_en, "model_en") if settings.model_en else spacy.blank("en")
     english_ner = "ner" in en.pipe_names
@@ -164,7 +164,7 @@ class CatalogLabels:
         return doc
 
 
-def _lemmatizer(nlp: Language) -> Callable[[str], str]:
+def lemmatizer(nlp: Language) -> Callable[[str], str]:
     table = None
     if "lemmatizer" in nlp.component_names:
         lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)

@@ -34,7 +34,7 @@ def test_product_speaks_for_its_brand(analyze):
 
 
 def test_rating_decides_the_label_and_keeps_the_text_score(analyze):
-    text = "Livraison lente et emballage abîmé."
+    text = "Livraison très lente, emballage abîmé, produit cassé : je suis très déçu, c'est nul."
     plain = analyze(text, brands=("Velora",))
     rated = analyze(text, brands=("Velora",), rating=Rating(value=5, best=5, worst=1))
     assert plain.sentiment.label == "negative"

@@ -11,10 +11,12 @@ import pytest
 
 from enrich.evaluation import EVAL_DIR, evaluate, read_labeled, vader_paper_r
 
-# Current figures: posts dev 0.97 / test 0.91, reviews dev 1.00 / test 0.93 (bench/sentiment_eval.py).
+# Hand-written by the team, so a regression check only. With the learned classifier (issue 10):
+# posts dev 0.61 / test 0.61, reviews dev 0.89 / test >= 0.88 (the lexicon alone, written against
+# these very sets, had 0.97 / 0.91 / 1.00 / 0.93, and 0.62 on public tweets it had not seen).
+FLOORS = {"fr_posts_dev": 0.58, "fr_posts_test": 0.58, "fr_reviews_dev": 0.85, "fr_reviews_test": 0.85}
 # The VADER paper's human-rated tweets (MIT, see data/vader/README.md).
 TWEETS = Path(__file__).resolve().parent / "data" / "vader" / "tweets_GroundTruth.txt"
-FLOORS = {"fr_posts_dev": 0.90, "fr_posts_test": 0.85, "fr_reviews_dev": 0.95, "fr_reviews_test": 0.88}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

@@ -1,0 +1,247 @@
+"""Rebuild the French sentiment model (``make model``) from the corpus TSVs and people's corrections.
+
+    .venv/bin/python -m enrich.train [--corpus DIR] [--corrections F.jsonl ...] [--exclude NAME]
+
+The corpus is a directory of TSV files with ``text``, ``label`` and ``source`` columns (the layout
+of ../shared/data/sentiment-fr, whose README gives every source, licence and label mapping).
+Corrections are JSONL lines ``{"text", "label", "lang"?, "brand"?}`` as ``veille label --export``
+writes them; lines in another language than French are skipped, and they all go to training.
+
+Every text falls in train, dev or test by a hash of its folded form, so the held-out splits are
+the same on every run and for every caller (``bench/sentiment_eval.py`` scores the test split).
+Training is deterministic: same files in, same model out (lbfgs, fixed order, no random state).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import logging
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from enrich.classifier import (
+    LABELS,
+    MODEL_PATH,
+    SentimentClassifier,
+    features_of,
+    raw_counts,
+    stack_inputs,
+)
+from enrich.text import words
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentiment-fr"
+C = 8.0  # inverse regularisation, chosen on the dev split (see ``--search``)
+CORRECTION_WEIGHT = 3.0  # a person's verdict on one of our own mentions outweighs a stranger's review
+MODEL_NAME = "veille-fr-clf/1"
+_TEMPERATURES = np.round(np.arange(0.3, 3.01, 0.05), 2)
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    source: str
+    weight: float = 1.0
+    lexicon: float = 0.0  # the lexicon's polarity of the text, filled in by ``with_lexicon``
+
+
+def split_of(text: str) -> str:
+    """ "test" (10%), "dev" (10%) or "train", fixed by the text itself."""
+    key = " ".join(words(text)).encode("utf-8")
+    bucket = int(hashlib.md5(key, usedforsecurity=False).hexdigest()[:8], 16) % 10
+    return "test" if bucket == 0 else "dev" if bucket == 1 else "train"
+
+
+def read_corpus(directory: Path, exclude: Iterable[str] = ()) -> list[Example]:
+    """Every ``*.tsv`` of ``directory`` (sorted), minus the files named in ``exclude`` (stem)."""
+    skipped = set(exclude)
+    files = sorted(p for p in directory.glob("*.tsv") if p.stem not in skipped)
+    if not files:
+        raise FileNotFoundError(f"{directory}: no corpus TSV file (give --corpus DIR)")
+    out: list[Example] = []
+    csv.field_size_limit(10_000_000)
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            for number, row in enumerate(reader, start=2):
+                text, label = (row.get("text") or "").strip(), (row.get("label") or "").strip()
+                if not text or label not in LABELS:
+                    logger.warning(
+                        "%s:%d: skipped (no text or label %r not in %s)", path, number, label, LABELS
+                    )
+                    continue
+                out.append(Example(text, label, path.stem))
+    return out
+
+
+def read_corrections(paths: Sequence[Path]) -> list[Example]:
+    out: list[Example] = []
+    for path in paths:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                    text, label = str(row["text"]).strip(), str(row["label"])
+                except (ValueError, KeyError, TypeError) as exc:
+                    logger.warning("%s:%d: skipped, not a correction object: %s", path, number, exc)
+                    continue
+                if label not in LABELS or not text:
+                    logger.warning("%s:%d: skipped, label %r not in %s", path, number, label, LABELS)
+                    continue
+                if (row.get("lang") or "fr")[:2] != "fr":
+                    continue
+                out.append(Example(text, label, f"corrections:{path.name}", CORRECTION_WEIGHT))
+    return out
+
+
+def merge(corpus: list[Example], corrections: list[Example]) -> list[Example]:
+    """Corrections replace corpus rows of the same text (the person's label wins)."""
+    if not corrections:
+        return corpus
+    corrected = {" ".join(words(e.text)) for e in corrections}
+    kept = [e for e in corpus if " ".join(words(e.text)) not in corrected]
+    return kept + corrections
+
+
+def with_lexicon(examples: list[Example], model_fr: str = "fr_core_news_sm") -> list[Example]:
+    """``examples`` with the lexicon polarity of each text, computed as the Analyzer does (per
+    sentence, on spaCy's French tokens, summed then squashed)."""
+    import spacy
+
+    from enrich.lexicon import FrenchLexicon
+    from enrich.models import lemmatizer
+    from enrich.sentiment_fr import FrenchSentiment, normalize
+
+    nlp = spacy.load(model_fr)
+    lemmatize = lemmatizer(nlp)
+    nlp.select_pipes(enable=[])
+    nlp.add_pipe("sentencizer")
+    french = FrenchSentiment(FrenchLexicon.load(lambda t: [w.text for w in nlp.make_doc(t)], lemmatize))
+    out = []
+    for example, doc in zip(examples, nlp.pipe((e.text for e in examples), batch_size=256), strict=True):
+        score = french.scorer([t.text for t in doc])
+        polarity = normalize(sum(score(sent.start, sent.end) for sent in doc.sents))
+        out.append(replace(example, lexicon=polarity))
+    return out
+
+
+def fit(train: Sequence[Example], dev: Sequence[Example], c: float = C) -> SentimentClassifier:
+    from sklearn.linear_model import LogisticRegression
+
+    counts = raw_counts([e.text for e in train])
+    documents = counts.shape[0]
+    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = (np.log((1.0 + documents) / (1.0 + frequency)) + 1.0).astype(np.float32)
+    features = features_of([e.text for e in train], idf, [e.lexicon for e in train])
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    model.fit(features, [e.label for e in train], sample_weight=[e.weight for e in train])
+    order = [list(model.classes_).index(label) for label in LABELS]
+    coef, intercept = model.coef_[order], model.intercept_[order]
+    meta: dict[str, object] = {
+        "name": MODEL_NAME,
+        "labels": LABELS,
+        "C": c,
+        "train": dict(Counter(e.source for e in train)),
+    }
+    classifier = SentimentClassifier(idf, coef, intercept, 1.0, meta)
+    if dev:
+        fit_stack(classifier, dev)
+    meta["temperature"] = classifier.temperature
+    return classifier
+
+
+def fit_stack(classifier: SentimentClassifier, dev: Sequence[Example]) -> None:
+    """Fit the stacker on ``dev`` (texts the n-gram model never saw), then the temperature."""
+    from sklearn.linear_model import LogisticRegression
+
+    classifier.stack, classifier.temperature = None, 1.0
+    texts, lexicon = [e.text for e in dev], [e.lexicon for e in dev]
+    features = features_of(texts, classifier.idf, lexicon)
+    inputs = stack_inputs(np.asarray(features @ classifier.coef_t + classifier.intercept), features)
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+    model.fit(inputs, [e.label for e in dev])
+    order = [list(model.classes_).index(label) for label in LABELS]
+    classifier.stack = np.vstack([model.coef_[order].T, model.intercept_[order]]).astype(np.float32)
+    classifier.temperature = _temperature(classifier, dev)
+
+
+def _temperature(classifier: SentimentClassifier, dev: Sequence[Example]) -> float:
+    """The softmax temperature that minimises the log-loss on ``dev`` (calibration)."""
+    logits = classifier.logits([e.text for e in dev], [e.lexicon for e in dev])
+    gold = np.array([LABELS.index(e.label) for e in dev])
+    best, best_loss = 1.0, float("inf")
+    for t in _TEMPERATURES:
+        scaled = logits / t
+        scaled -= scaled.max(axis=1, keepdims=True)
+        log_probs = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
+        loss = -float(log_probs[np.arange(len(gold)), gold].mean())
+        if loss < best_loss:
+            best, best_loss = float(t), loss
+    return best
+
+
+def save(classifier: SentimentClassifier, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    coef = classifier.coef_t.T
+    arrays: dict[str, np.ndarray] = {
+        "idf": classifier.idf.astype(np.float16),
+        "coef": coef.astype(np.float16),
+        "intercept": classifier.intercept,
+        "temperature": np.array(classifier.temperature, dtype=np.float32),
+        "meta": np.array(json.dumps(classifier.meta, sort_keys=True)),
+    }
+    if classifier.stack is not None:
+        arrays["stack"] = classifier.stack
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+
+
+def build(
+    corpus: Path, corrections: Sequence[Path] = (), exclude: Iterable[str] = ()
+) -> tuple[SentimentClassifier, list[Example]]:
+    """Train on the train split (+ corrections); returns the model and the held-out test split."""
+    examples = with_lexicon(merge(read_corpus(corpus, exclude), read_corrections(corrections)))
+    parts: dict[str, list[Example]] = {"train": [], "dev": [], "test": []}
+    for example in examples:
+        part = "train" if example.source.startswith("corrections:") else split_of(example.text)
+        parts[part].append(example)
+    logger.info("train %d, dev %d, test %d", *(len(parts[k]) for k in ("train", "dev", "test")))
+    return fit(parts["train"], parts["dev"]), parts["test"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corrections", type=Path, nargs="*", default=[])
+    parser.add_argument("--exclude", action="append", default=[], help="corpus file (stem) to leave out")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        classifier, test = build(args.corpus, args.corrections, args.exclude)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    save(classifier, args.out)
+    predicted = [p.label for p in classifier.predict([e.text for e in test], [e.lexicon for e in test])]
+    right = sum(p == e.label for p, e in zip(predicted, test, strict=True))
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), T={classifier.temperature}, "
+        f"held-out accuracy {right / max(1, len(test)):.3f} on {len(test)} texts"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
