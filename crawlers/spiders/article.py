@@ -20,7 +20,10 @@ def extract_article(html: str, page_url: str, ctx: PageContext) -> PageResult:
 
     result = PageResult()
     try:
-        extracted = trafilatura.bare_extraction(html, url=page_url, with_metadata=True, as_dict=True)
+        extracted = trafilatura.bare_extraction(html, url=page_url, with_metadata=True)
+        # trafilatura 2 returns a Document (its as_dict= argument is deprecated), 1.x a dict.
+        if extracted is not None and hasattr(extracted, "as_dict"):
+            extracted = extracted.as_dict()
         document: dict[str, Any] | None = extracted if isinstance(extracted, dict) else None
     except Exception as exc:  # trafilatura raises what its parsers raise on odd markup
         result.problems.append(f"article text unreadable: {exc}")
