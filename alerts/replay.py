@@ -8,6 +8,7 @@ a rule on past data before switching it on.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,8 +47,12 @@ def replay(
     *,
     step: timedelta = timedelta(minutes=15),
     only: str | None = None,
+    on_step: Callable[[datetime], None] | None = None,
 ) -> list[ReplayEvent]:
-    """Every notification the rules would have sent between ``since`` and ``until``."""
+    """Every notification the rules would have sent between ``since`` and ``until``.
+
+    ``on_step(now)`` is called after each evaluation (the CLI's progress bar).
+    """
     if until <= since:
         raise VeilleError("replay: --until must be after --since")
     if (until - since) / step > MAX_STEPS:
@@ -81,5 +86,7 @@ def replay(
                             f"{t.note}; {why}" if why != t.note else why,
                         )
                     )
+            if on_step is not None:
+                on_step(now)
             now += step
     return events

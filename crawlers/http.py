@@ -21,6 +21,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     HTTPError,
     MaxRetryError,
+    NameResolutionError,
     NewConnectionError,
     ProtocolError,
     ReadTimeoutError,
@@ -48,24 +49,21 @@ class AddressRefused(NewConnectionError):
         self.reason = reason
 
 
-class _Guarded:
+class _Guarded(HTTPConnection):
     """Checks the address a new connection actually reached, after DNS resolution."""
 
-    host: str
-    port: int
-
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()  # type: ignore[misc]
+        sock = super()._new_conn()
         scope: Scope | None = getattr(_current, "scope", None)
         if scope is not None:
             reason = scope.refuse_address(sock.getpeername()[0], self.host, self.port)
             if reason is not None:
                 sock.close()
-                raise AddressRefused(self, reason)  # type: ignore[arg-type]
+                raise AddressRefused(self, reason)
         return sock
 
 
-class _GuardedHTTP(_Guarded, HTTPConnection):
+class _GuardedHTTP(_Guarded):
     pass
 
 
@@ -243,6 +241,11 @@ def _retry_reason(exc: MaxRetryError, timeout: float) -> str:
     text = str(reason) if reason is not None else str(exc)
     if reason is None or "redirect" in text.lower():
         return f"too many redirects (more than {MAX_REDIRECTS}; redirect loop?)"
+    # Before the time-outs: urllib3's NewConnectionError is a subclass of ConnectTimeoutError.
+    if isinstance(reason, NameResolutionError):
+        return "host name not found (DNS)"
+    if isinstance(reason, NewConnectionError):
+        return "connection refused" if "refused" in text.lower() else f"cannot connect: {reason}"
     if isinstance(reason, TimeoutError | ReadTimeoutError) or "timed out" in text.lower():
         return f"timed out after {timeout:g}s"
     if "too many" in text.lower() and "error responses" in text.lower():

@@ -95,8 +95,24 @@ class _LibraryLevel(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name.startswith(("scrapy", "twisted", "py.warnings")):
+            if record.exc_info and _unreachable(record.exc_info[1]):
+                # A site that refuses the connection is one line (and the summary's error), not
+                # Scrapy's 60-line traceback: there is no bug to debug.
+                record.exc_info, record.exc_text = None, None
             return record.levelno >= self.level
         return True
+
+
+def _unreachable(exc: BaseException | None) -> bool:
+    """The site cannot be reached (refused, unknown host), however deep Scrapy wrapped it."""
+    from scrapy.exceptions import DownloadConnectionRefusedError
+    from twisted.internet.error import ConnectionRefusedError, DNSLookupError
+
+    while exc is not None:
+        if isinstance(exc, DownloadConnectionRefusedError | ConnectionRefusedError | DNSLookupError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:

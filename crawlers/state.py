@@ -149,5 +149,14 @@ class StateStore(SqliteStore):
                 (source, source, count - self.keep),
             )
 
+    def last_activity(self) -> float | None:
+        """When a feed was last checked or an item last seen (epoch seconds), None if never."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT MAX(t) FROM (SELECT MAX(checked_at) AS t FROM feed_http "
+                "UNION ALL SELECT MAX(seen_at) FROM seen)"
+            ).fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
     def seen_count(self, source: str) -> int:
         return self._db.execute("SELECT COUNT(*) FROM seen WHERE source = ?", (source,)).fetchone()[0]

@@ -18,12 +18,22 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$", re.IGNORECASE)
-_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+# English and French units: 7d = 7j (jours), 2w = 2sem (semaines), 3h, 30min = 30mn.
+_UNIT_SECONDS = {
+    **dict.fromkeys(["s", "sec"], 1),
+    **dict.fromkeys(["m", "min", "mn"], 60),
+    **dict.fromkeys(["h"], 3600),
+    **dict.fromkeys(["d", "j"], 86400),
+    **dict.fromkeys(["w", "sem"], 604800),
+}
+_DURATION = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(" + "|".join(sorted(_UNIT_SECONDS, key=len, reverse=True)) + r")\s*$",
+    re.IGNORECASE,
+)
 
 
 def parse_duration(value: Any) -> timedelta:
-    """``"90s"``, ``"5m"``, ``"24h"``, ``"7d"``, ``"2w"`` or a number of seconds."""
+    """``"90s"``, ``"5m"``, ``"24h"``, ``"7d"`` (or ``"7j"``), ``"2w"`` (or ``"2sem"``), or seconds."""
     if isinstance(value, timedelta):
         return value
     if isinstance(value, bool):
@@ -35,7 +45,7 @@ def parse_duration(value: Any) -> timedelta:
         if match:
             amount, unit = match.groups()
             return timedelta(seconds=float(amount) * _UNIT_SECONDS[unit.lower()])
-    raise ValueError("expected a duration such as '90s', '5m', '24h' or '7d'")
+    raise ValueError("expected a duration such as '90s', '5m', '24h' or '7d' (or '7j')")
 
 
 def format_duration(value: timedelta) -> str:

@@ -17,11 +17,16 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import TCPTimedOutError, TimeoutError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from core.config.sources import SiteSource
@@ -170,6 +175,10 @@ def describe_failure(failure: Failure, timeout: float, max_size: int) -> str:
     """A few words for a failed request: what a user needs to understand the error line."""
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
+    if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
+        return "connection refused"
+    if failure.check(DNSLookupError):
+        return "host name not found (DNS)"
     if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return f"timed out after {timeout:g}s"
     if failure.check(DownloadCancelledError):

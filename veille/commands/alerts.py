@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
-from veille.commands.common import loaded_config
+from veille.commands.common import loaded_config, parse_since
 
 
 def parse_when(value: str | None, tz: ZoneInfo, option: str) -> datetime | None:
@@ -68,14 +70,20 @@ def check(ctx: click.Context, dry_run: bool, now_text: str | None, only: str | N
 
 
 @alerts_group.command("replay")
-@click.option("--since", "since_text", required=True, metavar="ISO", help="start of the replay")
-@click.option("--until", "until_text", required=True, metavar="ISO", help="end of the replay")
+@click.option(
+    "--since",
+    "since_text",
+    default="7d",
+    show_default=True,
+    help="start: an ISO date, or a duration back (7j)",
+)
+@click.option("--until", "until_text", metavar="ISO", help="end of the replay (default: now)")
 @click.option("--step", default="15m", show_default=True, help="time between two evaluations")
 @click.option("--rule", "only", metavar="NAME", help="only this rule (enabled or not)")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
 @click.pass_context
 def replay_command(
-    ctx: click.Context, since_text: str, until_text: str, step: str, only: str | None, as_json: bool
+    ctx: click.Context, since_text: str, until_text: str | None, step: str, only: str | None, as_json: bool
 ) -> None:
     """Evaluate the rules over stored history and print when each would have fired, and why."""
     from alerts.replay import replay
@@ -89,10 +97,16 @@ def replay_command(
         raise click.BadParameter(str(exc), param_hint="--step") from exc
     if step_delta < timedelta(minutes=1):
         raise click.BadParameter("must be at least 1m", param_hint="--step")
-    since = parse_when(since_text, tz, "--since")
-    until = parse_when(until_text, tz, "--until")
-    assert since is not None and until is not None
-    events = replay(loaded, since, until, step=step_delta, only=only)
+    since = parse_since(since_text, tz)
+    until = parse_since(until_text, tz, "--until") if until_text else datetime.now(UTC)
+    steps = max(int((until - since) / step_delta) + 1, 1)
+    if as_json:  # machine output: one object per line and nothing else, not even on stderr
+        events = replay(loaded, since, until, step=step_delta, only=only)
+    else:  # the bar goes to stderr, so the listing can still be piped
+        with click.progressbar(length=steps, label=f"replaying {steps} step(s)", file=sys.stderr) as bar:
+            events = replay(
+                loaded, since, until, step=step_delta, only=only, on_step=lambda _at: bar.update(1)
+            )
     if as_json:
         for event in events:
             click.echo(json.dumps(event.to_json(), ensure_ascii=False))
@@ -143,6 +157,31 @@ def rules(ctx: click.Context) -> None:
         click.echo(
             f"{state} {cfg.name:<24} {cfg.type:<20} {brands} (cool-down {format_duration(cfg.realert)})"
         )
+        click.echo(f"    {rule_settings(cfg)}")
+
+
+# Shown on the rule's first line (or not worth showing) rather than among its thresholds.
+_SHOWN_APART = {"name", "type", "enabled", "brands", "sources", "realert", "recipients"}
+
+
+def rule_settings(cfg: Any) -> str:
+    """A rule's thresholds and windows as written in config.yaml: ``window 1h, min_count 8, ...``."""
+    from datetime import timedelta
+
+    from core.config.common import format_duration
+
+    parts = []
+    for key, value in cfg.model_dump().items():
+        if key in _SHOWN_APART or value is None or value == []:
+            continue
+        if isinstance(value, timedelta):
+            shown = format_duration(value)
+        elif isinstance(value, list):
+            shown = ", ".join(map(str, value))
+        else:
+            shown = str(value)
+        parts.append(f"{key} {shown}")
+    return ", ".join(parts) or "no threshold"
 
 
 @click.command("digest")

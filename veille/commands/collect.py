@@ -1,11 +1,12 @@
 """``veille poll``, ``veille crawl`` (collect once, print a per-source summary) and ``veille demo-sites``.
 
 Mentions found go to the spool; a source that fails is reported on its own line and the others
-carry on. The exit code is 0 when the run completed, even if some sources failed (their errors
-are printed): failures of one source are not failures of the run. It is 1 when the spool could
-not be written: then the run did not complete (what was found is collected again next time).
-So that no source is ever silently at zero, ``veille crawl`` exits 3 when a site answered but
-yielded no item at all; posts without a date or an author are counted per source under the table.
+carry on. Exit codes, so that cron and scripts notice: 1 when a source could not be reached or
+read at all, or when the spool could not be written (what was found is collected again next
+time); for ``veille crawl``, 3 when a site answered but yielded no item at all (its preset or
+profile no longer fits: see ``veille try URL``). A source read in part (a malformed feed read as
+far as possible) has its problems printed and does not change the exit code. Posts without a
+date or an author are counted per source under the table.
 """
 
 from __future__ import annotations
@@ -22,6 +23,32 @@ if TYPE_CHECKING:
 
 EXIT_NOTHING_FOUND = 3
 COLUMNS = ("source", "kind", "fetched", "304", "items", "new", "matched", "skipped", "errors")
+
+
+def failed(summaries: list[SourceSummary]) -> list[str]:
+    """The sources that could not be read at all (an error, and no item nor a 304)."""
+    return [s.source for s in summaries if s.errors and not s.items and not s.not_modified]
+
+
+def _report(ctx: click.Context, summaries: list[SourceSummary], *, empty: int | None = None) -> None:
+    """Print the table; exit 1 (a source failed, the spool not written), or ``empty`` when given
+    and a source answered but nothing could be read from it (crawl: a profile that no longer fits)."""
+    click.echo(format_summary(summaries))
+    not_spooled = [s.source for s in summaries if s.spool_failed]
+    if not_spooled:
+        click.echo(
+            f"error: the spool could not be written for {', '.join(not_spooled)}; "
+            "their new items will be collected again on the next run",
+            err=True,
+        )
+    names = failed(summaries)
+    if names:
+        click.echo(f"failed: {', '.join(names)}", err=True)
+    if empty is not None and any(s.fetched and not s.items and not s.not_modified for s in summaries):
+        unreachable = [s for s in summaries if s.source in names and not s.fetched]
+        ctx.exit(1 if not_spooled or unreachable else empty)
+    if not_spooled or names:
+        ctx.exit(1)
 
 
 def format_summary(summaries: list[SourceSummary]) -> str:
@@ -65,9 +92,7 @@ def poll(ctx: click.Context, source: str | None) -> None:
     """Poll the feeds once; new entries that name a brand go to the spool."""
     from crawlers.feeds.poller import poll_feeds
 
-    summaries = poll_feeds(loaded_config(ctx), source)
-    click.echo(format_summary(summaries))
-    _exit_if_not_spooled(ctx, summaries)
+    _report(ctx, poll_feeds(loaded_config(ctx), source))
 
 
 @click.command("crawl")
@@ -76,28 +101,14 @@ def poll(ctx: click.Context, source: str | None) -> None:
 def crawl(ctx: click.Context, source: str | None) -> None:
     """Crawl the forums, blogs and review sites once (new or edited posts go to the spool).
 
-    Exit code 1 when the spool could not be written; 3 when a site answered but no post, comment
-    or review was found on it: its preset or profile no longer fits the pages (see ``veille try URL``).
+    Exit code 1 when a site could not be reached or the spool could not be written; 3 when a site
+    answered but no post, comment or review was found on it: its preset or profile no longer fits
+    the pages (see ``veille try URL``).
     """
     # Submodules, not the package: under pytest, tests/crawlers/ can shadow the package's __init__.
     from crawlers.crawl import crawl_sites
 
-    summaries = crawl_sites(loaded_config(ctx), source)
-    click.echo(format_summary(summaries))
-    _exit_if_not_spooled(ctx, summaries)
-    if any(s.fetched and not s.items for s in summaries):
-        ctx.exit(EXIT_NOTHING_FOUND)
-
-
-def _exit_if_not_spooled(ctx: click.Context, summaries: list[SourceSummary]) -> None:
-    failed = [s.source for s in summaries if s.spool_failed]
-    if failed:
-        click.echo(
-            f"error: the spool could not be written for {', '.join(failed)}; "
-            "their new items will be collected again on the next run",
-            err=True,
-        )
-        ctx.exit(1)
+    _report(ctx, crawl_sites(loaded_config(ctx), source), empty=EXIT_NOTHING_FOUND)
 
 
 @click.command("demo-sites")

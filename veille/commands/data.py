@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from veille.commands.common import loaded_config
+from veille.commands.common import loaded_config, parse_since, resolve_brand
 
 if TYPE_CHECKING:
     from core.mention import Mention
@@ -25,13 +25,12 @@ def import_mentions(ctx: click.Context, file: Path) -> None:
     """Index the Mentions of FILE (JSON lines). Bad lines are named and skipped; exit 1 if any."""
     from core.jsonl import BadLine, read_mentions
     from index.indexer import IndexReport
+    from veille.privacy import pseudonymiser
     from veille.wiring import open_index
 
     loaded = loaded_config(ctx)
     handle = open_index(loaded)
     indexer = handle.indexer(refresh=True)
-    from veille.privacy import pseudonymiser
-
     hide_authors = pseudonymiser(loaded)
     report, bad, batch = IndexReport(), [], []
     for item in read_mentions(file):
@@ -54,25 +53,11 @@ def import_mentions(ctx: click.Context, file: Path) -> None:
         ctx.exit(1)
 
 
-def _since(value: str | None) -> datetime | None:
-    from core.config.common import parse_duration
-
-    if value is None:
-        return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", value):
-        when = datetime.fromisoformat(value)
-        return when if when.tzinfo else when.replace(tzinfo=UTC)
-    try:
-        return datetime.now(UTC) - parse_duration(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r}: expected a duration like 24h or 7d, or an ISO date") from exc
-
-
 @click.command("search")
 @click.argument("query", required=False)
 @click.option("--brand", help="only mentions of this brand")
 @click.option("--sentiment", type=click.Choice(["positive", "neutral", "negative"]), help="towards the brand")
-@click.option("--since", help="24h, 7d… or an ISO date")
+@click.option("--since", help="24h, 7d (or 7j)… or an ISO date")
 @click.option("--source", "source_kind", type=click.Choice(["forum", "blog", "review", "news", "feed"]))
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--json", "as_json", is_flag=True, help="one JSON document per line")
@@ -94,11 +79,15 @@ def search(
     from veille.wiring import open_index
 
     loaded = loaded_config(ctx)
-    if brand is not None and brand not in [b.name for b in loaded.config.brands]:
-        raise click.BadParameter(f"unknown brand {brand!r}", param_hint="--brand")
+    if brand is not None:
+        brand = resolve_brand(loaded, brand)
     handle = open_index(loaded, setup=False)
     flt = MentionFilter(
-        brand=brand, sentiment=sentiment, since=_since(since), source_kind=source_kind, query=query
+        brand=brand,
+        sentiment=sentiment,
+        since=parse_since(since, loaded.config.tz) if since else None,
+        source_kind=source_kind,
+        query=query,
     )
     total = handle.queries.count(flt)
     hits = handle.queries.matching(flt, size=limit)

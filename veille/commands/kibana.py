@@ -15,17 +15,22 @@ def kibana_group() -> None:
 
 
 @kibana_group.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="file to write (default: standard output)",
+    help="file to write, like FILE (default: standard output)",
 )
 @click.pass_context
-def export(ctx: click.Context, output: Path | None) -> None:
-    """Write the saved objects for this config (index prefix, brands, crisis words) as NDJSON."""
+def export(ctx: click.Context, file: Path | None, output: Path | None) -> None:
+    """Write the saved objects for this config (index prefix, brands, crisis words) as NDJSON to
+    FILE (or -o FILE; default: standard output)."""
     from veille.kibana import build_saved_objects, to_ndjson
 
+    if file is not None and output is not None and file != output:
+        raise click.UsageError("give the file once: FILE or -o FILE")
+    output = output or file
     objects = build_saved_objects(loaded_config(ctx).config)
     text = to_ndjson(objects)
     if output is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from veille.commands.common import loaded_config
-from veille.wiring import open_index
 
 
 @click.command("forget")
@@ -15,6 +14,8 @@ from veille.wiring import open_index
 @click.pass_context
 def forget_command(ctx: click.Context, author: str | None, source: str | None, url: str | None) -> None:
     """Erase a person's mentions (GDPR erasure request) from Elasticsearch and the spool."""
+    from veille.wiring import open_index
+
     if (author is None) == (url is None):
         raise click.UsageError("give either --author NAME or --url URL")
     if source is not None and author is None:
@@ -35,6 +36,7 @@ def forget_command(ctx: click.Context, author: str | None, source: str | None, u
 def prune_command(ctx: click.Context) -> None:
     """Delete what is older than privacy.retention now (``veille run`` does it daily)."""
     from veille.privacy import apply_retention
+    from veille.wiring import open_index
 
     loaded = loaded_config(ctx)
     if loaded.config.privacy.retention is None:

@@ -41,9 +41,16 @@ def run(ctx: click.Context) -> None:
 @click.command("status")
 @click.pass_context
 def status(ctx: click.Context) -> None:
-    """Jobs with their last and next runs, the spool depth and Elasticsearch health."""
+    """Jobs, the last collection, the spool, what is indexed, alerts sent and email waiting."""
+    from datetime import UTC, datetime, timedelta
+
+    from alerts.outgoing import mail_queue
+    from alerts.store import EsAlertStore
     from core.spool import Spool
+    from crawlers.state import StateStore, state_path
     from index.client import client_url, connect, ensure_available
+    from index.names import IndexNames
+    from index.queries import MentionFilter, MentionQueries
     from veille.scheduler import read_jobs
 
     loaded = loaded_config(ctx)
@@ -56,15 +63,41 @@ def status(ctx: click.Context) -> None:
         click.echo(
             f"  {job.name:<13} next {nxt:<15} last {job.last_run or '-':<26} {state:<9} {job.detail[:80]}"
         )
+    now = datetime.now(UTC)
+
+    def local(when: datetime) -> str:
+        return when.astimezone(tz).strftime("%d/%m %H:%M")
+
+    with StateStore(state_path(loaded)) as collected:
+        last = collected.last_activity()
+    when = local(datetime.fromtimestamp(last, UTC)) if last else "never (run `veille poll` or `veille crawl`)"
+    click.echo(f"last collection: {when}")
     with Spool(loaded.spool_path) as spool:
         stats = spool.stats()
     click.echo(
         f"spool: {stats.ready} waiting, {stats.leased} in progress, {stats.dead} parked ({loaded.spool_path})"
     )
+    with mail_queue(loaded) as queue:
+        mail = queue.stats()
+    click.echo(
+        f"email: {mail.pending} waiting to be sent, {mail.sent} sent this month (outbox {loaded.outbox_dir})"
+    )
     es = connect(loaded.config.elasticsearch)
+    names = IndexNames(loaded.config.elasticsearch.index_prefix)
     try:
         health = ensure_available(es)
         click.echo(f"elasticsearch: {health.get('status')} at {client_url(es)}")
+        queries = MentionQueries(es, names)
+        total = queries.count(MentionFilter())
+        recent = queries.count(MentionFilter(since=now - timedelta(hours=24)))
+        click.echo(f"mentions indexed: {total} ({recent} published in the last 24 h)")
+        sent = EsAlertStore(es, names).history(now - timedelta(hours=24), now)
+        latest = (
+            f"; latest {local(datetime.fromisoformat(sent[0]['at']))}: {sent[0].get('subject', '')}"
+            if sent
+            else ""
+        )
+        click.echo(f"alerts sent in the last 24 h: {len(sent)}{latest}")
     except IndexUnavailable as exc:  # the status command reports a down cluster, it does not fail on it
         click.echo(f"elasticsearch: unavailable ({exc})")
     finally:
