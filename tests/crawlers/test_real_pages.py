@@ -156,3 +156,14 @@ def test_news_story_with_comments_gives_the_story_and_its_comments(site):
     assert expected["text"] in story.text[:300]
     assert story.author.name.startswith(expected["author"])
     assert story.published_at is not None and story.published_at.date().isoformat() == expected["date"]
+
+
+def test_news_story_is_not_credited_to_a_commenter(site):
+    # Ultima Hora (Mallorca): the byline is a Spanish "autor" paragraph, the comments carry
+    # class="sf_comment_author"; the first commenter must not become the story's author.
+    result, _ = extract_url(f"{site}/newspaper__spanish_article", kind="news", tz="Europe/Madrid")
+    comments = [m for m in result.mentions if m.anchor]
+    (story,) = [m for m in result.mentions if m.anchor is None]
+    assert [c.author.name for c in comments[:2]] == ["Alcalino", "Casper"] and len(comments) == 10
+    assert story.author.name not in {c.author.name for c in comments}
+    assert "El fiscal Pedro Horrach" in story.text
