@@ -26,7 +26,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from parsel import Selector
 
-from core.mention import Author, Mention
+from core.mention import Mention
 from core.text import fold, fold_text
 from crawlers.spiders.extract import PageContext, PageResult, extract_posts, select_nodes
 from crawlers.spiders.profiles import Profile
@@ -134,17 +134,8 @@ def extract_page(
     if not has_article and not listing and ctx.kind in ("blog", "news") and (auto or not result.mentions):
         from crawlers.spiders.article import extract_article
 
-        article = extract_article(text, page_url, ctx)
-        # trafilatura takes the first element classed "author" when the byline is not marked up
-        # (a Spanish "autor"): that is often a commenter. A story credited to someone who
-        # commented under it is a misattribution; better no author than the wrong one.
-        commenters = {fold(m.author.name) for m in result.mentions if m.author.name}
-        article.mentions = [
-            m.model_copy(update={"author": Author(name=None)})
-            if m.author.name and fold(m.author.name) in commenters
-            else m
-            for m in article.mentions
-        ]
+        commenters = frozenset(fold(m.author.name) for m in result.mentions if m.author.name)
+        article = extract_article(text, page_url, ctx, not_authors=commenters)
         _add(result, article, "article")
     result.engine = engine
     return result

@@ -166,4 +166,12 @@ def test_news_story_is_not_credited_to_a_commenter(site):
     (story,) = [m for m in result.mentions if m.anchor is None]
     assert [c.author.name for c in comments[:2]] == ["Alcalino", "Casper"] and len(comments) == 10
     assert story.author.name not in {c.author.name for c in comments}
+    assert story.author.name == "Patricio Candia"  # from <p class="autor"><strong>…</strong> | Palma
     assert "El fiscal Pedro Horrach" in story.text
+
+
+def test_wire_story_credited_to_its_reporter(site):
+    # Reuters names its reporter only in the closing "(Reporting by …; Editing by …)".
+    result, _ = extract_url(f"{site}/newspaper__reuters.com1", kind="news", tz="Asia/Kolkata")
+    (story,) = [m for m in result.mentions if m.anchor is None]
+    assert story.author.name == "Indulal PM"
