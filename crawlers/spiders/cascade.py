@@ -7,12 +7,13 @@
   blocks every blog engine marks with ``id="comment-N"`` (``comments.py``);
 - a generic finder of repeated blocks that carry an author, a date and a text (``generic.py``),
    when the layers above found nothing;
-- the page as one article (trafilatura) for blogs and news, when nothing else matched.
+- the page as one article (trafilatura) for blogs and news, when no layer found the page's
+  own article (with ``preset: auto``; under a configured preset, when nothing else matched).
 
 The preset and comment layers run first because they give each post its permalink anchor (a
 stable id); schema.org items then add the posts the markup layers missed and fill what they
-lack (a review's rating, a date). The generic finder and the article layer run only when
-nothing else found a post. Each item is labelled with the layer that produced it
+lack (a review's rating, a date). The generic finder runs only when the markup layers
+found no post. Each item is labelled with the layer that produced it
 (``PageResult.layers``), which the try command prints and the bench counts.
 """
 
@@ -126,9 +127,15 @@ def extract_page(
     # only a few top reviews. A configured preset is trusted to know the page.
     if not markup_found and not listing and (auto or not result.mentions):
         _add(result, extract_repeated(page.root, page_url, ctx), "generic")
-    if not result.mentions and not listing and ctx.kind in ("blog", "news"):
+    # The article itself is a mention too, comments or not: a news story or blog post that
+    # names the brand matters as much as its comments. Under a configured preset, only when
+    # nothing else matched (the preset is trusted to know what the page holds).
+    has_article = any(m.anchor is None for m in result.mentions)
+    if not has_article and not listing and ctx.kind in ("blog", "news") and (auto or not result.mentions):
         from crawlers.spiders.article import extract_article
 
-        _add(result, extract_article(text, page_url, ctx), "article")
+        commenters = frozenset(fold(m.author.name) for m in result.mentions if m.author.name)
+        article = extract_article(text, page_url, ctx, not_authors=commenters)
+        _add(result, article, "article")
     result.engine = engine
     return result

@@ -142,3 +142,36 @@ def test_rel_canonical_gives_the_posts_their_url_whatever_the_visited_one(site):
     comments = [m for m in visited.mentions if m.anchor]
     assert comments and all("order=" not in m.url for m in comments)
     assert {m.id for m in comments} == {m.id for m in plain.mentions if m.anchor}
+
+
+def test_news_story_with_comments_gives_the_story_and_its_comments(site):
+    # Pew Research (WordPress): the comments layer finds the 24 comments; the story itself,
+    # the part that names the brand most often, must not be lost because comments were found.
+    result, _ = extract_url(f"{site}/newspaper__pewresearch.org1", kind="news", tz="UTC")
+    expected = EXPECTED["newspaper__pewresearch.org1.html.gz"]["first"]
+    stories = [m for m in result.mentions if m.anchor is None]
+    comments = [m for m in result.mentions if m.anchor and m.anchor.startswith("comment-")]
+    assert len(stories) == 1 and len(comments) == 24
+    story = stories[0]
+    assert expected["text"] in story.text[:300]
+    assert story.author.name.startswith(expected["author"])
+    assert story.published_at is not None and story.published_at.date().isoformat() == expected["date"]
+
+
+def test_news_story_is_not_credited_to_a_commenter(site):
+    # Ultima Hora (Mallorca): the byline is a Spanish "autor" paragraph, the comments carry
+    # class="sf_comment_author"; the first commenter must not become the story's author.
+    result, _ = extract_url(f"{site}/newspaper__spanish_article", kind="news", tz="Europe/Madrid")
+    comments = [m for m in result.mentions if m.anchor]
+    (story,) = [m for m in result.mentions if m.anchor is None]
+    assert [c.author.name for c in comments[:2]] == ["Alcalino", "Casper"] and len(comments) == 10
+    assert story.author.name not in {c.author.name for c in comments}
+    assert story.author.name == "Patricio Candia"  # from <p class="autor"><strong>…</strong> | Palma
+    assert "El fiscal Pedro Horrach" in story.text
+
+
+def test_wire_story_credited_to_its_reporter(site):
+    # Reuters names its reporter only in the closing "(Reporting by …; Editing by …)".
+    result, _ = extract_url(f"{site}/newspaper__reuters.com1", kind="news", tz="Asia/Kolkata")
+    (story,) = [m for m in result.mentions if m.anchor is None]
+    assert story.author.name == "Indulal PM"
