@@ -3,6 +3,7 @@
 import ssl
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -19,7 +20,7 @@ from veille.services.es_security import CA_CERT, NODE_CERT, NODE_KEY, write_cert
 @pytest.fixture(scope="module")
 def certs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("certs")
-    write_certificates(folder)
+    write_certificates(folder.parent, Path(folder.name))  # paths below base are walked link-safe
     return folder
 
 

@@ -12,6 +12,7 @@ import yaml
 
 from core.config.loader import parse_config
 from core.errors import ConfigError
+from index.local_credentials import client_options
 from tests.support import SHIPPED_CONFIG
 
 
@@ -53,11 +54,14 @@ def test_a_value_where_a_variable_name_belongs_is_not_echoed():
 @pytest.mark.es
 def test_an_api_key_with_a_trailing_line_break_works_and_is_never_printed(tmp_path, es_url):
     config = write_config(tmp_path)
-    env = {"ES_URL": es_url, "ES_API_KEY": "Zm9vOmJhcg-secret-key\r\n"}
+    # The local node has authentication on: its real key, with the stray line break of a pasted value.
+    key = client_options(es_url).get("api_key", "Zm9vOmJhcg-secret-key")
+    env = {"ES_URL": es_url, "ES_API_KEY": key + "\r\n"}
     result = veille(config, "search", "--limit", "1", "nothing-matches-this", env=env)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    inner = veille(config, "search", "x", env={**env, "ES_API_KEY": "Zm9vOmJhcg\r\nX-Evil: secret-key"})
+    inner = veille(config, "search", "x", env={**env, "ES_API_KEY": key[:8] + "\r\nX-Evil: secret-key"})
     assert inner.returncode == 2
     assert "ES_API_KEY holds a control character" in inner.stderr
-    assert "Zm9vOmJhcg" not in inner.stdout + inner.stderr and "Traceback" not in inner.stderr
+    assert key[:8] not in inner.stdout + inner.stderr and "Traceback" not in inner.stderr
+    assert key not in result.stdout + result.stderr
