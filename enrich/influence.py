@@ -1,4 +1,5 @@
-"""Author influence: a transparent 0-100 score from what the sources show about an author.
+"""Author influence: a 0-100 score from what the sources show about an author, calibrated on the
+authors seen so far so that it spreads over its whole range.
 
 An author is a name on a site (domain + case-folded name); each of their mentions seen is recorded
 once (by mention id, so replays do not count twice) and forgotten ``HORIZON`` after it was recorded.
@@ -10,16 +11,27 @@ Four components, each 0..1:
   reactions = min(1, log10(1 + mean (replies + likes) per mention) / log10(1 + 50)), where shown;
   reach     = min(1, (sites where the same name was seen - 1) / 3): present on 4 sites or more is max.
 
-  influence = 100 * (0.35 * activity + 0.25 * audience + 0.25 * reactions + 0.15 * reach) / (sum of
-  the weights of the components the sources show), rounded to 0.1.
+  raw = 100 * (0.35 * activity + 0.25 * audience + 0.25 * reactions + 0.15 * reach) / (sum of
+  the weights of the components the sources show).
 
 A component the sources never show for this author (no views on that forum) is left out and the
 weights of the others are scaled up, so authors of sites without counters are not pushed down.
+
+Calibration. Raw scores bunch up: on a forum without counters most authors post a few times on one
+site, so nearly everyone lands on the same raw value (the first version gave 70 to almost every
+author of the demo, and the influential-author rule fired on all of them). The score users see is
+therefore the author's percentile among the authors seen (mid-rank: the share with a lower raw
+score plus half the share with an equal one), so 90 means "more influential than 90 % of the
+voices we know", ties share the middle of their band, and the top of the range is for the few who
+stand out. With fewer than ``CALIBRATION_MIN`` authors known, percentiles mean little: the score is
+a blend, ``n / CALIBRATION_MIN`` percentile and the rest raw. The reference distribution is re-read
+every ``REFERENCE_EVERY`` observations (a sorted list and a binary search, not a count per mention).
 Anonymous mentions (no author name) get no score.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import sqlite3
 from datetime import datetime, timedelta
@@ -30,6 +42,8 @@ from core.text import fold
 HORIZON = timedelta(days=365)
 WEIGHTS = {"activity": 0.35, "audience": 0.25, "reactions": 0.25, "reach": 0.15}
 POSTS_FULL, VIEWS_FULL, REACTIONS_FULL, SITES_FULL = 1000, 10_000, 50, 4
+CALIBRATION_MIN = 30
+REFERENCE_EVERY = 200
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS author_post (
@@ -37,6 +51,8 @@ CREATE TABLE IF NOT EXISTS author_post (
     posts_shown INTEGER, views INTEGER, reactions INTEGER);
 CREATE INDEX IF NOT EXISTS author_post_author ON author_post (author, domain);
 CREATE INDEX IF NOT EXISTS author_post_seen ON author_post (seen);
+CREATE TABLE IF NOT EXISTS author_raw (
+    author TEXT NOT NULL, domain TEXT NOT NULL, raw REAL NOT NULL, PRIMARY KEY (author, domain));
 """
 
 
@@ -45,7 +61,7 @@ def _log_scale(value: float, full: float) -> float:
 
 
 def influence_score(posts: int, mean_views: float | None, mean_reactions: float | None, sites: int) -> float:
-    """The formula of the module docstring; None components are left out."""
+    """The raw formula of the module docstring (0-100, rounded to 0.1); None components are left out."""
     parts = {
         "activity": _log_scale(posts, POSTS_FULL),
         "audience": None if mean_views is None else _log_scale(mean_views, VIEWS_FULL),
@@ -63,6 +79,8 @@ class AuthorStats:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         db.executescript(SCHEMA)
+        self._reference: list[float] | None = None  # sorted raw scores of the authors known
+        self._since_reference = 0
 
     def observe(self, mention: Mention, now: datetime) -> float | None:
         """Record ``mention`` and return its author's influence, counting everything seen so far."""
@@ -85,8 +103,38 @@ class AuthorStats:
             (author, domain),
         ).fetchone()
         sites = self.db.execute("SELECT COUNT(DISTINCT domain) FROM author_post WHERE author = ?", (author,))
-        return influence_score(max(seen, shown or 0), views, reacts, sites.fetchone()[0])
+        raw = influence_score(max(seen, shown or 0), views, reacts, sites.fetchone()[0])
+        self.db.execute(
+            "INSERT OR REPLACE INTO author_raw (author, domain, raw) VALUES (?, ?, ?)", (author, domain, raw)
+        )
+        return self.calibrated(raw)
+
+    def calibrated(self, raw: float) -> float:
+        """The score users see for a raw score: its percentile among known authors (docstring)."""
+        if self._reference is None or self._since_reference >= REFERENCE_EVERY:
+            rows = self.db.execute("SELECT raw FROM author_raw ORDER BY raw").fetchall()
+            self._reference, self._since_reference = [row[0] for row in rows], 0
+        self._since_reference += 1
+        return calibrate(raw, self._reference)
 
     def prune(self, now: datetime) -> int:
         cursor = self.db.execute("DELETE FROM author_post WHERE seen < ?", ((now - HORIZON).timestamp(),))
+        if cursor.rowcount:
+            self.db.execute(
+                "DELETE FROM author_raw WHERE NOT EXISTS (SELECT 1 FROM author_post p"
+                " WHERE p.author = author_raw.author AND p.domain = author_raw.domain)"
+            )
+            self._reference = None
         return cursor.rowcount
+
+
+def calibrate(raw: float, reference: list[float]) -> float:
+    """Mid-rank percentile of ``raw`` in the sorted ``reference``, blended with ``raw`` while fewer
+    than ``CALIBRATION_MIN`` authors are known; 0-100, rounded to 0.1."""
+    if not reference:
+        return raw
+    below = bisect.bisect_left(reference, raw)
+    equal = bisect.bisect_right(reference, raw) - below
+    percentile = 100 * (below + 0.5 * equal) / len(reference)
+    weight = min(1.0, len(reference) / CALIBRATION_MIN)
+    return round(weight * percentile + (1 - weight) * raw, 1)

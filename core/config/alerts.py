@@ -59,7 +59,9 @@ class CrisisKeywordsRule(_RuleBase):
 
 class InfluentialAuthorRule(_RuleBase):
     type: Literal["influential_author"]
-    min_influence: float = Field(60, ge=0, le=100, description="author influence score, 0-100")
+    min_influence: float = Field(
+        90, ge=0, le=100, description="author influence, 0-100: the percentile among the authors seen"
+    )
     window: PositiveDuration = Field(
         default=parse_duration("24h"), description="how far back new mentions are looked for"
     )

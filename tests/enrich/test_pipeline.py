@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from enrich.influence import influence_score
+from enrich.influence import AuthorStats, calibrate, influence_score
 from enrich.pipeline import Enricher, EnrichStateError
 
 NEWS = (
@@ -81,8 +81,9 @@ def test_stories_are_looked_for_only_inside_the_window(make_enricher, mention, t
 def test_author_influence_grows_with_what_is_seen_and_replays_do_not_count(make_enricher, mention):
     enricher = make_enricher()
     alone = enricher.enrich([mention(1, "Box en panne.", author={"name": "Lucie"})])[0]
-    assert alone.author.influence == influence_score(1, None, None, 1)
-    enricher.enrich([mention(1, "Box en panne.", author={"name": "Lucie"})])  # replay of the same post
+    assert alone.author.influence is not None
+    replayed = enricher.enrich([mention(1, "Box en panne.", author={"name": "Lucie"})])[0]  # same post
+    assert replayed.author.influence == alone.author.influence
     later = enricher.enrich(
         [
             mention(
@@ -90,7 +91,7 @@ def test_author_influence_grows_with_what_is_seen_and_replays_do_not_count(make_
             )
         ]
     )[0]
-    assert later.author.influence == influence_score(2, 5000, 30, 1)
+    assert later.author.influence > alone.author.influence
     elsewhere = enricher.enrich(
         [
             mention(
@@ -102,8 +103,47 @@ def test_author_influence_grows_with_what_is_seen_and_replays_do_not_count(make_
             )
         ]
     )[0]
-    assert elsewhere.author.influence == influence_score(1, None, None, 2)
+    assert elsewhere.author.influence > alone.author.influence  # seen on two sites
     assert enricher.enrich([mention(4, "Anonyme")])[0].author.influence is None
+
+
+def test_influence_spreads_over_its_range_on_a_bunched_population(make_mention):
+    """Most authors post once or twice on one site (same raw score); the calibrated score still
+    separates them from the few very active ones, and few authors are 'influential'."""
+    stats = AuthorStats(sqlite3.connect(":memory:"))
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    posts_by_author = {f"auteur{i}": 1 + (i % 2) for i in range(180)}
+    posts_by_author.update({f"habitue{i}": 20 * (i + 1) for i in range(20)})
+    scores: dict[str, float | None] = {}
+    raws = set()
+    for name, posts in posts_by_author.items():
+        for n in range(posts):
+            scores[name] = stats.observe(
+                make_mention(author={"name": name}, url=f"https://f.example/t/{name}#p{n}"), now
+            )
+        raws.add(influence_score(posts, None, None, 1))
+    # Everyone scored against the final population.
+    reference = sorted(raw for (raw,) in stats.db.execute("SELECT raw FROM author_raw"))
+    assert len(reference) == len(posts_by_author)
+    final = {
+        name: calibrate(influence_score(p, None, None, 1), reference) for name, p in posts_by_author.items()
+    }
+    assert len(raws) < 25  # the raw formula bunches the population
+    values = sorted(final.values())
+    assert values[0] < 30 and values[-1] > 95
+    assert final["habitue19"] > final["habitue0"] > final["auteur1"] > final["auteur0"]
+    influential = sum(1 for v in values if v >= 90)
+    assert 0 < influential <= 0.12 * len(values)
+    assert all(v is not None for v in scores.values())
+
+
+def test_calibrate():
+    assert calibrate(42.0, []) == 42.0  # nobody known yet: the raw score
+    reference = [float(v) for v in range(100)]
+    assert calibrate(99.0, reference) == 99.5  # mid-rank of the top author
+    assert calibrate(0.0, reference) == 0.5
+    small = [10.0, 20.0]  # two authors: mostly raw, a little percentile
+    assert 20.0 < calibrate(20.0, small) < 25.0
 
 
 def test_influence_formula():
