@@ -1,12 +1,14 @@
 """The project's own local Elasticsearch node: idempotent start, status, clear failures."""
 
 import socket
+import stat
 import subprocess
 from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
 
+from core.config.elasticsearch import ElasticsearchConfig
 from core.errors import ESNodeError
 from veille.cli import cli
 from veille.services.es_node import LocalNode
@@ -31,6 +33,9 @@ def test_start_twice_leaves_one_node(es_url):
     assert len(processes) == 1, processes
     # Elasticsearch refuses root: the node runs as the dedicated user (or the invoking one).
     assert " root " not in processes[0]
+    # Its folder (indices with people's posts and names) is private to that user.
+    node_dir = LocalNode(ElasticsearchConfig().local.version, port=port).node_dir
+    assert stat.S_IMODE(node_dir.stat().st_mode) == 0o700
 
 
 def test_status_reports_version_and_health(es_url):

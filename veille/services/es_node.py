@@ -352,6 +352,9 @@ class LocalNode:
         user = es_process.ensure_es_user() if os.geteuid() == 0 else None
         if user is not None:
             es_files.chown_tree(self.node_dir, user.pw_uid, user.pw_gid)
+        # The indices hold people's posts and names: only the node's user (and root) may read them.
+        if not self.node_dir.is_symlink():
+            self.node_dir.chmod(0o700)
         if self.auth:
             credentials = self.credentials or local_credentials.LocalCredentials(es_security.new_password())
             local_credentials.save(self.port, credentials, self.cache_dir)
