@@ -18,9 +18,10 @@ from index.queries import MentionFilter, MentionQueries
 logger = logging.getLogger(__name__)
 
 SNIPPET_CHARS = 280
+OVERFETCH = 4  # read a few more than shown, so near-duplicates can be folded into one line
 SHOWN_FIELDS = [
     "id", "url", "title", "snippet", "text", "author", "source", "published_at", "sentiment",
-    "brand_sentiments", "rating", "status",
+    "brand_sentiments", "rating", "status", "story_id",
 ]  # fmt: skip
 
 
@@ -59,6 +60,8 @@ def shown_mention(doc: dict[str, Any], brand: str | None) -> dict[str, Any]:
         "score": score,
         "rating": (doc.get("rating") or {}).get("value"),
         "status": doc.get("status"),
+        "story_id": doc.get("story_id"),
+        "duplicates": 0,  # other mentions of the same story (near-duplicates), set by ``gather``
     }
 
 
@@ -73,7 +76,7 @@ def gather(
         response = es.search(
             index=names.alias,
             query=query,
-            size=size,
+            size=size * OVERFETCH,
             sort=[
                 {"author.influence": {"order": "desc", "missing": "_last"}},
                 {"published_at": {"order": "desc"}},
@@ -83,7 +86,9 @@ def gather(
             ignore_unavailable=True,
         )
         evidence.total = int(response["hits"]["total"]["value"])
-        evidence.mentions = [shown_mention(hit["_source"], brand) for hit in response["hits"]["hits"]]
+        shown = [shown_mention(hit["_source"], brand) for hit in response["hits"]["hits"]]
+        evidence.mentions = _one_per_story(shown)[:size]
+        _count_duplicates(es, names, query, evidence.mentions)
         evidence.sites = queries.top_sites(flt, size=5)
         evidence.authors = queries.top_authors(flt, size=5)
         evidence.terms = queries.top_terms(flt, size=8)
@@ -91,3 +96,36 @@ def gather(
         # The email still goes out with the figures; the missing part is said in the log.
         logger.warning("alert evidence incomplete: %s", exc)
     return evidence
+
+
+def _one_per_story(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first mention of each story (a mention without a story stands alone)."""
+    seen: set[str] = set()
+    kept = []
+    for mention in mentions:
+        story = mention.get("story_id")
+        if story in seen:
+            continue
+        if story:
+            seen.add(story)
+        kept.append(mention)
+    return kept
+
+
+def _count_duplicates(
+    es: Elasticsearch, names: IndexNames, query: dict[str, Any], mentions: list[dict[str, Any]]
+) -> None:
+    """Set each shown mention's ``duplicates``: the other matching mentions of its story."""
+    stories = [m["story_id"] for m in mentions if m.get("story_id")]
+    if not stories:
+        return
+    response = es.search(
+        index=names.alias,
+        size=0,
+        query={"bool": {"filter": [query, {"terms": {"story_id": stories}}]}},
+        aggs={"stories": {"terms": {"field": "story_id", "size": len(stories)}}},
+        ignore_unavailable=True,
+    )
+    counts = {b["key"]: b["doc_count"] for b in response["aggregations"]["stories"]["buckets"]}
+    for mention in mentions:
+        mention["duplicates"] = max(0, counts.get(mention.get("story_id"), 1) - 1)

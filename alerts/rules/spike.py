@@ -139,10 +139,12 @@ class _SpikeRule(RuleType):
         )
         if status == "firing":
             chance = max(1, round(1 / best.p_value)) if best.p_value > 0 else None
+            # Past a million the exact figure means nothing to a reader (and the model is not that precise).
             text += (
-                f". Un tel écart n'arrive par hasard qu'une fois sur {wording.number(chance)}"
-                if chance
-                else ". Un tel écart n'arrive pratiquement jamais par hasard"
+                f". Un tel écart n'arrive par hasard qu'une fois sur {wording.number(chance, 0)}"
+                if chance and chance < 1_000_000
+                else ". Un tel écart n'arrive pratiquement jamais par hasard (moins d'une fois sur un"
+                " million)"
             )
             text += (
                 f" ; le seuil est réglé pour au plus {wording.number(self.config.false_alarms_per_month)} "
