@@ -112,7 +112,8 @@ def test_an_alert_run_pushes_the_incident(history, config_factory, now, receiver
     loaded = push_config(config_factory, alerts={"rules": [{"name": "neg", "type": "negative_spike"}]})
     check_alerts(loaded, now)
     assert receiver.posts, "the incident reached the webhook"
-    assert receiver.posts[0]["title"].startswith("[Veille] Velora : pic de mentions négatives")
+    title = receiver.posts[0]["title"]  # the incident's subject gives its size
+    assert title.startswith("[Veille] Velora : ") and "mentions négatives en" in title, title
     assert "http://127.0.0.1:8080/inbox?" in receiver.posts[0]["message"]
     check_alerts(loaded, now + timedelta(minutes=1))
     assert len(receiver.posts) == 1  # not pushed twice
