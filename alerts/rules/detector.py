@@ -54,6 +54,7 @@ TREND_HOURS = 72
 TREND_LIMITS = (0.5, 3.0)
 SHARE_ALPHA = 0.01
 LIVE_SHARE = 0.5  # share of its even part of the excess the last quarter of a firing window holds
+LIVE_P = 0.1  # how unusual that last quarter must be on its own
 # A generic daily shape (hour 0..23), for the cold-start prior only: how much of its peak volume a
 # French-speaking audience produces at each hour. Only its ratio to 1 (the peak) matters.
 GENERIC_DAY = (0.35, 0.25, 0.2, 0.2, 0.2, 0.25, 0.35, 0.5, 0.7, 0.85, 0.9, 0.95,
@@ -295,9 +296,13 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
         q = max(n // 4, min(3, n))
         count_q, expected_q = count_in(values, q), expected_in(q)
         excess = count_in(values, n) - expected_in(n)
+        # And that last quarter must itself be unusual (a lax test): hours after a burst, the
+        # long windows still hold its excess, and the noise of the last quarter alone would
+        # otherwise open a new episode on the old burst every so often.
         live = (
             count_q >= (2 if length >= 2 * HOUR else 1)
             and count_q - expected_q >= LIVE_SHARE * excess * q / n
+            and tail(count_q, expected_q, HOURLY_CV**2 * min(1.0, 12 / q) + DAILY_CV**2) <= LIVE_P
         )
         total = count_in(totals, n) if totals is not None else None
         windows.append(

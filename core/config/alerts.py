@@ -31,6 +31,12 @@ class SpikeRuleConfig(_RuleBase):
     min_count: int = Field(3, ge=1, description="never fire below this many mentions in a window")
     min_ratio: float = Field(2.0, gt=1, description="window count / expected count needed to fire")
     escalate_ratio: float = Field(1.5, gt=1, description="growth over the last alert that escalates")
+    # The windows look 12 h back: a new alert within 12 h would count the excess already reported
+    # (hours after a burst, noise in the last quarter of a long window re-opened it). A bigger
+    # crisis still escalates through the cool-down.
+    realert: PositiveDuration = Field(
+        default=parse_duration("12h"), description="cool-down before the same brand alerts again"
+    )
 
 
 class NegativeSpikeRule(SpikeRuleConfig):

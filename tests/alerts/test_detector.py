@@ -139,6 +139,25 @@ def test_an_ended_excess_does_not_fire_again():
     assert verdict.status == "normal"  # over: the 12 h window still holds it, but it has ended
 
 
+def test_ordinary_noise_hours_after_a_burst_does_not_open_a_new_episode():
+    # 1.5 negatives an hour; a burst of +20 ended nine hours ago; the last three hours hold 8
+    # (4.5 expected): the 12 h window still holds the old excess and its last quarter is a little
+    # above the bar, but no more than noise often is. Not a new buzz.
+    profile = learn(hourly_history(lambda h: 1.5, 28 * 24, NOW - 12 * HOUR), TZ)
+    assert profile is not None
+
+    def hour(n: int) -> list[int]:  # n mentions spread over the twelve bins of an hour
+        out = [0] * 12
+        for k in range(n):
+            out[k * 12 // n] += 1
+        return out
+
+    values = hour(2) + hour(12) * 2 + [v for h in range(3, 9) for v in hour(1 if h % 2 else 2)]
+    values += hour(3) + hour(3) + hour(2)
+    verdict = scan(recent(values, others=0.3), profile, TZ, NEG)
+    assert verdict.status != "firing"
+
+
 def test_the_rule_says_the_size_in_french():
     rule = build_rule(NegativeSpikeRule(name="n", type="negative_spike"), RuleContext(("Velora",), (), TZ))
     profile = learn(hourly_history(lambda h: 0.5, 28 * 24, NOW - 12 * HOUR), TZ)
