@@ -58,7 +58,7 @@ def shots():
 
 def test_a_community_manager_session(seeded, browser, shots):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     ids = {k: m.id for k, m in seeded.mentions.items()}
     with WebServer(seeded.ws, port=free_port()) as server:
@@ -75,7 +75,8 @@ def test_a_community_manager_session(seeded, browser, shots):
         browser.find_element(By.ID, "username").send_keys("camille")
         browser.find_element(By.ID, "password").send_keys(PASSWORDS["camille"])
         browser.find_element(By.ID, "login").click()
-        assert browser.current_url.endswith("/inbox")
+        # A click does not wait for the redirect that follows the form post: wait for the inbox.
+        WebDriverWait(browser, 15).until(lambda driver: driver.current_url.endswith("/inbox"))
         rows = browser.find_elements(By.CSS_SELECTOR, "table.inbox tr.row")
         assert rows[0].get_attribute("id") == f"m-{ids['late_influential']}"
         browser.save_screenshot(str(shots / "02-inbox.png"))
