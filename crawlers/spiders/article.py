@@ -6,9 +6,7 @@ import logging
 import re
 from typing import Any
 
-from pydantic import ValidationError
-
-from core.mention import Author, Mention, Source, SourceKind
+from core.mention import Author
 from core.text import fold
 from crawlers.dates import parse_date
 from crawlers.spiders.extract import PageContext, PageResult
@@ -85,19 +83,14 @@ def extract_article(
     published = parse_date(str(when), tz=ctx.tz, now=ctx.now) if when else None
     if published is None:
         result.undated += 1
-    try:
-        result.mentions.append(
-            Mention(
-                url=page_url,
-                thread_url=page_url,
-                source=Source(kind=SourceKind(ctx.kind), name=ctx.source),
-                title=document.get("title"),
-                text=document["text"],
-                author=Author(name=author),
-                published_at=published,
-                first_seen_at=ctx.now,
-            )
-        )
-    except (ValueError, ValidationError) as exc:
-        result.problems.append(f"article could not be read: {str(exc).splitlines()[0]}")
+    result.add(
+        "article",
+        ctx,
+        url=page_url,
+        thread_url=page_url,
+        title=document.get("title"),
+        text=document["text"],
+        author=Author(name=author),
+        published_at=published,
+    )
     return result

@@ -18,7 +18,7 @@ from urllib.parse import urldefrag
 from lxml import html as lxml_html
 from pydantic import ValidationError
 
-from core.mention import Author, Mention, Rating, Source, SourceKind
+from core.mention import Author, Rating
 from crawlers.dates import parse_date
 from crawlers.spiders.extract import PageContext, PageResult
 from crawlers.text import clean_space
@@ -156,7 +156,6 @@ def _body(own: lxml_html.HtmlElement) -> str:
 def extract_comments(root: lxml_html.HtmlElement, page_url: str, ctx: PageContext) -> PageResult:
     """One Mention per comment block; the anchor is ``comment-N`` whatever the engine."""
     result = PageResult()
-    source = Source(kind=SourceKind(ctx.kind), name=ctx.source)
     thread = urldefrag(ctx.thread_url or page_url)[0]
     for number, block in comment_blocks(root):
         own = _own(block)
@@ -167,22 +166,17 @@ def extract_comments(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
         if published is None:
             result.undated += 1
         anchor = f"comment-{number}"
-        try:
-            result.mentions.append(
-                Mention(
-                    url=f"{thread}#{anchor}",
-                    anchor=anchor,
-                    thread_url=thread,
-                    source=source,
-                    text=text,
-                    author=Author(name=_author(own)),
-                    rating=_rating(own, _text_of(own)),
-                    published_at=published,
-                    first_seen_at=ctx.now,
-                )
-            )
-        except (ValueError, ValidationError) as exc:
-            result.problems.append(f"comment {anchor} could not be read: {str(exc).splitlines()[0]}")
+        result.add(
+            f"comment {anchor}",
+            ctx,
+            url=f"{thread}#{anchor}",
+            anchor=anchor,
+            thread_url=thread,
+            text=text,
+            author=Author(name=_author(own)),
+            rating=_rating(own, _text_of(own)),
+            published_at=published,
+        )
     return result
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,16 @@ class PageResult:
     undated: int = 0  # posts whose date could not be read (published_at left None)
     layers: dict[str, str] = field(default_factory=dict)  # mention id -> cascade layer that found it
     engine: str | None = None  # what preset: auto detected, when it detected something
+
+    def add(self, what: str, ctx: PageContext, **fields: Any) -> None:
+        """Append the Mention made of ``fields`` (its source and first_seen_at from ``ctx``), or
+        note why ``what`` ("comment comment-4", "article"…) could not be read: one bad item costs
+        only itself."""
+        try:
+            source = Source(kind=SourceKind(ctx.kind), name=ctx.source)
+            self.mentions.append(Mention(source=source, first_seen_at=ctx.now, **fields))
+        except (ValueError, ValidationError) as exc:
+            self.problems.append(f"{what} could not be read: {str(exc).splitlines()[0]}")
 
 
 def select_nodes(node: Selector, spec: str | None) -> SelectorList[Selector]:

@@ -16,9 +16,8 @@ from datetime import datetime
 from urllib.parse import urldefrag
 
 from lxml import html as lxml_html
-from pydantic import ValidationError
 
-from core.mention import Author, Mention, Source, SourceKind
+from core.mention import Author
 from core.text import fold, fold_text
 from crawlers.dates import parse_date
 from crawlers.spiders.extract import PageContext, PageResult
@@ -109,19 +108,14 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
             continue
         author = _author(block)
         anchor = content_anchor(author, text)
-        try:
-            result.mentions.append(
-                Mention(
-                    url=f"{thread}#{anchor}",
-                    anchor=anchor,
-                    thread_url=thread,
-                    source=Source(kind=SourceKind(ctx.kind), name=ctx.source),
-                    text=text,
-                    author=Author(name=author),
-                    published_at=when,
-                    first_seen_at=ctx.now,
-                )
-            )
-        except (ValueError, ValidationError) as exc:
-            result.problems.append(f"a repeated block could not be read: {str(exc).splitlines()[0]}")
+        result.add(
+            "a repeated block",
+            ctx,
+            url=f"{thread}#{anchor}",
+            anchor=anchor,
+            thread_url=thread,
+            text=text,
+            author=Author(name=author),
+            published_at=when,
+        )
     return result
