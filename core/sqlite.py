@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,25 @@ from typing import Self
 
 from core.errors import VeilleError
 from core.private_files import private_dir, private_file
+
+WAL_SWITCH_TRIES = 100  # x 0.05 s
+
+
+def use_wal(db: sqlite3.Connection) -> None:
+    """Put the file in WAL mode, once. The switch needs the file to itself, and SQLite answers
+    "database is locked" at once, without its busy wait, when another process opens the same new
+    file at that moment (a poll writing while a command reads the spool): the switch is retried for
+    a few seconds. A file already in WAL mode is left alone (reading the mode takes no lock)."""
+    for attempt in range(WAL_SWITCH_TRIES):
+        if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_SWITCH_TRIES - 1:
+                raise
+            time.sleep(0.05)
 
 
 class SqliteStore:
@@ -39,7 +59,7 @@ class SqliteStore:
             self._db = sqlite3.connect(
                 self.path, timeout=30, isolation_level=None, check_same_thread=self.check_same_thread
             )
-            self._db.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._db)
             self._db.execute(f"PRAGMA synchronous={self.synchronous}")
             self._db.executescript(self.schema)
         except (sqlite3.Error, OSError) as exc:

@@ -13,6 +13,7 @@ import pytest
 
 from core.errors import SpoolError
 from core.spool import Spool
+from tests.support import make_mention
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -142,3 +143,29 @@ def test_release_without_counting_never_kills_mentions(tmp_path, make_mention):
             spool.release(spool.take(1), error="ES down", count_attempt=False)
         assert spool.stats().ready == 1
         assert spool.stats().dead == 0
+
+
+def test_processes_opening_a_new_spool_at_once_all_succeed(tmp_path):
+    """Opening a new spool switches it to WAL, which SQLite refuses at once ("database is locked")
+    while another connection opens it too; each opener must wait its turn, not fail."""
+    import threading
+
+    errors: list[BaseException] = []
+    for round_ in range(15):
+        path = tmp_path / f"spool-{round_}.sqlite"
+        barrier = threading.Barrier(6)
+
+        def open_and_write(n: int, path=path, barrier=barrier) -> None:
+            barrier.wait()
+            try:
+                with Spool(path) as spool:
+                    spool.put([make_mention(url=f"https://forum.example.fr/t/1#p{n}")])
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_and_write, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
