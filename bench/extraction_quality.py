@@ -63,7 +63,12 @@ def run(verbose: bool = False) -> int:
     from crawlers.spiders.cascade import extract_page
     from crawlers.spiders.extract import PageContext
 
-    pages = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))["pages"]
+    # expected.json (blogs, news, reviews) and expected_forums.json (forums, Q&A) share one format.
+    pages = [
+        page
+        for index in sorted(CORPUS.glob("expected*.json"))
+        for page in json.loads(index.read_text(encoding="utf-8"))["pages"]
+    ]
     rows: dict[str, Counter] = defaultdict(Counter)
     layers: Counter = Counter()
     kinds: Counter = Counter()  # what the items beyond the annotated count are
@@ -71,7 +76,8 @@ def run(verbose: bool = False) -> int:
     started = time.monotonic()
     for page in pages:
         html = gzip.decompress((CORPUS / "pages" / page["file"]).read_bytes()).decode("utf-8")
-        ctx = PageContext(source="bench", kind="blog", tz=ZoneInfo("UTC"), now=NOW, thread_url=page["url"])
+        kind = page.get("kind", "blog")  # a forum thread has no article of its own to add
+        ctx = PageContext(source="bench", kind=kind, tz=ZoneInfo("UTC"), now=NOW, thread_url=page["url"])
         result = extract_page(html, page["url"], ctx)
         found = result.mentions
         row = rows[page["platform"]]

@@ -10,7 +10,9 @@ from pydantic import Field, HttpUrl, field_validator, model_validator
 from core.config.common import Duration, PositiveDuration, StrictModel, parse_duration
 
 # "auto": detect the engine on each page (generator meta, body classes, structured data).
-Preset = Literal["auto", "phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]
+Preset = Literal[
+    "auto", "phpbb", "xenforo", "vbulletin", "discourse", "stackexchange", "wordpress", "schema_org"
+]
 
 
 def _check_timezone(value: str | None) -> str | None:

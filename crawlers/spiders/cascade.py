@@ -95,10 +95,16 @@ def extract_page(
     """
     from crawlers.spiders.comments import extract_comments
     from crawlers.spiders.detect import detect_engine
+    from crawlers.spiders.discourse import extract_topic_json, topic_data
     from crawlers.spiders.generic import extract_repeated
     from crawlers.spiders.profiles import PRESETS
     from crawlers.spiders.structured import extract_reviews
 
+    if (topic := topic_data(text)) is not None:
+        # A Discourse topic's JSON (/t/ID.json): the engine's own data, no markup to guess.
+        found = extract_topic_json(topic, page_url, ctx)
+        found.layers = {m.id: "discourse:json" for m in found.mentions}
+        return found
     page = selector if selector is not None else Selector(text=text, base_url=page_url)
     if ctx.language is None:
         # The page's own language decides how 09/08/20 reads (month first in English).

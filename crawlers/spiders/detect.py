@@ -19,7 +19,17 @@ _SIGNS: tuple[tuple[str, str], ...] = (
         "boolean(//meta[@name='generator'][contains(@content,'vBulletin')]"
         " | //li[contains(@class,'postbitlegacy') or contains(@class,'postcontainer')])",
     ),
-    ("discourse", "boolean(//meta[@name='generator'][contains(@content,'Discourse')])"),
+    (
+        "discourse",
+        "boolean(//meta[@name='generator'][contains(@content,'Discourse')]"
+        " | //div[contains(@class,'crawler-post')])",
+    ),
+    # Q&A (Stack Exchange): the QAPage page schema and the question block's id.
+    (
+        "stackexchange",
+        "boolean(//html[contains(@itemtype,'schema.org/QAPage')]//div[@id='question'][@data-questionid]"
+        " | //body[contains(@class,'question-page')]//div[@id='question'])",
+    ),
     (
         "wordpress",
         "boolean(//meta[@name='generator'][starts-with(@content,'WordPress')]"

@@ -108,14 +108,72 @@ PRESETS: dict[str, Profile] = {
         rules=(
             PostRule(
                 post="div.topic-body.crawler-post || div[itemprop=comment]",
-                anchor="@id",
+                # Discourse 3 gives the crawler view's post an id ("post_3"); 2.x (meta.discourse.org
+                # in 2020) prints only its number, "#3", in itemprop=position.
+                anchor=(
+                    "@id || xpath:concat('post_',"
+                    " translate(normalize-space(.//*[@itemprop='position']), '#', ''))"
+                ),
                 author="span[itemprop=author] span[itemprop=name]::text || span.creator a span::text",
                 author_url="span.creator a::attr(href)",
+                # An edited post shows its edit time in the <time> and its creation in a <meta>.
                 date=(
                     "time[itemprop=datePublished]::attr(datetime)"
+                    " || meta[itemprop=datePublished]::attr(content)"
                     " || span.crawler-post-infos time::attr(datetime)"
                 ),
                 text="div.post[itemprop=text] || div.post[itemprop=articleBody] || div.post",
+            ),
+        ),
+    ),
+    # Stack Exchange Q&A (Stack Overflow and its sister sites, checked on saved 2020 pages): the
+    # question, its answers and the comments under both. The asker's signature is the "owner" one;
+    # an edited post has an editor's signature first, its author's last. Dates are read from the
+    # signatures' UTC titles ("2013-03-01 18:09:40Z"), not from the zone-less itemprop times.
+    "stackexchange": Profile(
+        thread_list="div.s-post-summary h3 a::attr(href) || div.question-summary h3 a::attr(href)",
+        next_page="a[rel=next]::attr(href)",
+        thread_title="h1[itemprop=name] a::text || #question-header h1 a::text",
+        rules=(
+            PostRule(
+                post="div#question",
+                anchor="xpath:concat('question-', @data-questionid)",
+                author=(
+                    "div.post-signature.owner div.user-details[itemprop=author] span[itemprop=name]::text"
+                    " || div.post-signature.owner div.user-details a::text"
+                ),
+                author_url="div.post-signature.owner div.user-details a::attr(href)",
+                date=(
+                    "div.post-signature.owner span.relativetime::attr(title)"
+                    " || time[itemprop=dateCreated]::attr(datetime)"
+                ),
+                text="div.js-post-body || div.post-text",
+            ),
+            PostRule(
+                post="div.answer",
+                anchor="@id",
+                author=(
+                    "div.user-details[itemprop=author] span[itemprop=name]::text"
+                    " || xpath:(.//div[contains(@class,'post-signature')])[last()]"
+                    "//div[contains(@class,'user-details')]/a/text()"
+                ),
+                author_url="div.user-details[itemprop=author] a::attr(href)",
+                date=(
+                    "xpath:(.//div[contains(@class,'post-signature')])[last()]"
+                    "//span[contains(@class,'relativetime')]/@title"
+                    " || time[itemprop=dateCreated]::attr(datetime)"
+                ),
+                text="div.js-post-body || div.post-text",
+            ),
+            PostRule(
+                post="li.comment",
+                anchor="@id",
+                author="a.comment-user::text || span.comment-user::text",
+                author_url="a.comment-user::attr(href)",
+                # title="2013-03-01 18:37:59Z, License: CC BY-SA 3.0"
+                date="xpath:substring-before(.//span[contains(@class,'relativetime')]/@title, ',')"
+                " || span.relativetime-clean::attr(title)",
+                text="span.comment-copy",
             ),
         ),
     ),
