@@ -137,7 +137,8 @@ def run(verbose: bool = False) -> int:
                 row["rated"] += 1
                 row["rating"] += bool(mention.rating and mention.rating.value == expected["rating"])
     seconds = time.monotonic() - started
-    _print(rows, layers, silent, len(pages), seconds)
+    forums = {page["platform"] for page in pages if page.get("kind") == "forum"}
+    _print(rows, layers, silent, len(pages), seconds, forums)
     print("items outside the annotated comments:", ", ".join(f"{k}: {v}" for k, v in kinds.items()))
     return 1 if silent else 0
 
@@ -146,19 +147,29 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "    -"
 
 
-def _print(rows: dict[str, Counter], layers: Counter, silent: list[str], pages: int, seconds: float) -> None:
-    total = Counter()
-    for row in rows.values():
+def _print(
+    rows: dict[str, Counter],
+    layers: Counter,
+    silent: list[str],
+    pages: int,
+    seconds: float,
+    forums: set[str] = frozenset(),
+) -> None:
+    total, forum_total = Counter(), Counter()
+    for name, row in rows.items():
         total.update(row)
+        if name in forums:
+            forum_total.update(row)
     header = (
-        f"{'platform':<11} {'pages':>5} {'zero':>4} {'items':>9} {'found':>6} {'extra':>5}"
+        f"{'platform':<13} {'pages':>5} {'zero':>4} {'items':>9} {'found':>6} {'extra':>5}"
         f" {'text':>6} {'author':>6} {'date':>6} {'rating':>6}"
     )
     print(header)
     print("-" * len(header))
-    for name, row in [*sorted(rows.items()), ("ALL", total)]:
+    subtotal = [("forums+Q&A", forum_total)] if forum_total else []
+    for name, row in [*sorted(rows.items()), *subtotal, ("ALL", total)]:
         print(
-            f"{name:<11} {row['pages']:>5} {row['zero']:>4} {row['found']:>4}/{row['expected']:<4}"
+            f"{name:<13} {row['pages']:>5} {row['zero']:>4} {row['found']:>4}/{row['expected']:<4}"
             f" {_pct(row['found'], row['expected']):>6} {row['extra']:>5}"
             f" {_pct(row['text'], row['annotated']):>6} {_pct(row['author'], row['authored']):>6}"
             f" {_pct(row['date'], row['dated']):>6} {_pct(row['rating'], row['rated']):>6}"

@@ -36,7 +36,21 @@ def extract_url(
     text, note = decode_page(response.data, response.headers.get("Content-Type"))
     ctx = PageContext(source="try", kind=kind, tz=ZoneInfo(tz), now=datetime.now(UTC), thread_url=url)
     profile = None if preset == "auto" else PRESETS[preset]
-    return extract_page(text, url, ctx, profile), note
+    result = extract_page(text, url, ctx, profile)
+    if result.engine == "discourse" or preset == "discourse":
+        # As the crawl does: a Discourse topic is read from its JSON when the forum serves it.
+        from crawlers.spiders.discourse import topic_json_url
+
+        json_url = topic_json_url(url)
+        try:
+            answer = urllib3.PoolManager().request("GET", json_url, timeout=timeout) if json_url else None
+        except urllib3.exceptions.HTTPError:
+            answer = None
+        if answer is not None and answer.status < 400:
+            from_json = extract_page(answer.data.decode("utf-8", "replace"), json_url, ctx, profile)
+            if from_json.mentions:
+                return from_json, note
+    return result, note
 
 
 def describe(result: PageResult, note: str | None, tz: str = "Europe/Paris") -> str:

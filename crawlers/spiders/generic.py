@@ -3,8 +3,9 @@
 A comment list or a thread is a run of sibling elements built from one template. Siblings are
 grouped by tag and class; a group counts when at least two of its members carry a date Veille
 can read and some text. The best group (most dated members, then most text) gives the posts.
-Such posts have no anchor: their id comes from their content (author and first words), so it
-stays the same from one crawl to the next.
+Such posts seldom have an anchor: unless the block carries an engine's post id ("post123"),
+their id comes from their content (author and first words), so it stays the same from one
+crawl to the next.
 """
 
 from __future__ import annotations
@@ -70,10 +71,15 @@ def _body(block: lxml_html.HtmlElement) -> str:
 
 def _author(block: lxml_html.HtmlElement) -> str | None:
     for element in _find(block, _AUTHORISH):
-        text = clean_space(element.text_content())
+        # A user-info box holds the name on its first line, then a join date, a title...
+        text = (clean_space(element.text_content()) or "").strip().split("\n")[0].strip()
         if text and len(text) <= 60:
             return text
     return None
+
+
+# Ids engines give a post block ("post411639264", "msg_123", "p42"): a real permalink anchor.
+_POST_ID = re.compile(r"^(?:post|p|msg|message|comment|answer|reply|entry)[-_]?\d+$", re.IGNORECASE)
 
 
 def _groups(root: lxml_html.HtmlElement) -> list[list[lxml_html.HtmlElement]]:
@@ -107,7 +113,8 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
         if len(text) < MIN_TEXT:
             continue
         author = _author(block)
-        anchor = content_anchor(author, text)
+        own = block.get("id") or ""
+        anchor = own if _POST_ID.match(own) else content_anchor(author, text)
         result.add(
             "a repeated block",
             ctx,

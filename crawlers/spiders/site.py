@@ -34,6 +34,7 @@ from core.mention import Mention
 from crawlers.charset import decode_page
 from crawlers.confine import Scope
 from crawlers.spiders.cascade import extract_page
+from crawlers.spiders.discourse import more_posts_urls, topic_data, topic_json_url
 from crawlers.spiders.extract import PageContext, PageResult, page_links
 from crawlers.spiders.middlewares import RedirectRefused
 from crawlers.spiders.profiles import PRESETS, Profile, build_profile
@@ -73,7 +74,9 @@ class SiteSpider(scrapy.Spider):
         self._started = time.monotonic()
 
     # -- requests ------------------------------------------------------------------------------
-    def _request(self, url: str, thread_url: str | None) -> scrapy.Request | None:
+    def _request(
+        self, url: str, thread_url: str | None, fallback: PageResult | None = None
+    ) -> scrapy.Request | None:
         if url in self.requested:
             return None
         refused = self.scope.refuse(url)
@@ -85,7 +88,9 @@ class SiteSpider(scrapy.Spider):
             self.summary.skipped += 1
             return None
         self.requested.add(url)
-        meta = {"thread_url": thread_url, "download_timeout": self.timeout}
+        meta: dict[str, Any] = {"thread_url": thread_url, "download_timeout": self.timeout}
+        if fallback is not None:  # posts to keep if this request fails (Discourse HTML for its JSON)
+            meta["fallback"] = fallback
         return scrapy.Request(url, callback=self.parse_page, errback=self.failed, meta=meta)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -116,20 +121,20 @@ class SiteSpider(scrapy.Spider):
         if note is not None:
             logger.warning("%s: %s: %s; decoded accordingly", self.name, response.url, note)
             text, selector = decoded, Selector(text=decoded, base_url=response.url)
+        if (topic := topic_data(text)) is not None:
+            # A Discourse topic's JSON: its posts, then the posts its stream lists beyond them.
+            yield from self._emit(extract_page(text, response.url, ctx), response.url)
+            for url in more_posts_urls(topic, response.url):
+                if (request := self._request(url, thread_url)) is not None:
+                    yield request
+            return
         # preset: auto (and no post selector of its own): the engine is detected on each page.
         profile = None if self.auto else self.profile
         result = extract_page(text, response.url, ctx, profile, selector=selector)
-        self.undated += result.undated
-        self.summary.undated += result.undated
-        self.summary.anonymous += sum(1 for m in result.mentions if not m.author.name)
-        if not result.mentions:
-            self.summary.empty_pages += 1
-        for problem in result.problems:
-            if problem not in self._problems:
-                self._problems.add(problem)
-                self.summary.error(response.url, problem)
-        self.summary.items += len(result.mentions)
-        yield from result.mentions
+        if (json_request := self._topic_json(result, response.url, thread_url)) is not None:
+            yield json_request
+        else:
+            yield from self._emit(result, response.url)
         links = self.profile
         if self.auto:
             links = PRESETS.get(result.engine or "", _GENERIC_LINKS)
@@ -141,10 +146,40 @@ class SiteSpider(scrapy.Spider):
             if (request := self._request(url, thread_url)) is not None:
                 yield request
 
-    def failed(self, failure: Failure) -> None:
+    def _topic_json(self, result: PageResult, url: str, thread_url: str) -> scrapy.Request | None:
+        """The request for a Discourse topic's JSON, read instead of its HTML page, or None.
+
+        The JSON has every post with its exact time; the HTML crawler view only the first ones.
+        The page's posts ride along, to be kept if the JSON cannot be had.
+        """
+        if result.engine != "discourse" and self.source.preset != "discourse":
+            return None
+        json_url = topic_json_url(url)
+        return self._request(json_url, thread_url, fallback=result) if json_url else None
+
+    def _emit(self, result: PageResult, url: str) -> Iterator[Mention]:
+        """Count ``result`` in the summary (items, undated, anonymous, problems) and yield its posts."""
+        self.undated += result.undated
+        self.summary.undated += result.undated
+        self.summary.anonymous += sum(1 for m in result.mentions if not m.author.name)
+        if not result.mentions:
+            self.summary.empty_pages += 1
+        for problem in result.problems:
+            if problem not in self._problems:
+                self._problems.add(problem)
+                self.summary.error(url, problem)
+        self.summary.items += len(result.mentions)
+        yield from result.mentions
+
+    def failed(self, failure: Failure) -> Iterator[Mention]:
         # Scrapy sets ``request`` on the Failure it hands to an errback; Twisted's type does not know it.
         request: scrapy.Request = getattr(failure, "request")  # noqa: B009
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
+        fallback: PageResult | None = request.meta.get("fallback")
+        if fallback is not None:
+            # The Discourse JSON could not be had: the posts its HTML page showed still count.
+            logger.info("%s: %s failed, posts read from the HTML page instead", self.name, request.url)
+            yield from self._emit(fallback, first_url)
         if failure.check(RedirectRefused):
             self.summary.error(first_url, failure.value.reason)
             return
@@ -152,7 +187,12 @@ class SiteSpider(scrapy.Spider):
             self.summary.skipped += 1
             logger.info("%s: %s is disallowed by robots.txt, not fetched", self.name, request.url)
             return
-        self.summary.error(first_url, describe_failure(failure, self.timeout, self.max_size))
+        if fallback is None:
+            self.summary.error(first_url, describe_failure(failure, self.timeout, self.max_size))
+        else:
+            logger.warning(
+                "%s: %s: %s", self.name, first_url, describe_failure(failure, self.timeout, self.max_size)
+            )
 
     def closed(self, reason: str) -> None:
         self.summary.seconds = round(time.monotonic() - self._started, 3)

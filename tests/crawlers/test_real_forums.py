@@ -1,0 +1,170 @@
+"""Forum and Q&A presets on real saved pages (tests/crawlers/real_pages, expected_forums.json),
+served by a local HTTP server: Stack Exchange, Discourse (HTML crawler view and topic JSON) and
+a forum with no preset (Something Awful, read by the generic layer)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from crawlers.crawl import crawl_sites
+from crawlers.trypage import extract_url
+from tests.crawlers.collect_support import spooled
+
+CORPUS = Path(__file__).parent / "real_pages"
+EXPECTED = {p["file"]: p for p in json.loads((CORPUS / "expected_forums.json").read_text("utf-8"))["pages"]}
+DISCOURSE_HTML = "/t/congratulations-most-stars-in-2013-github-octoverse/12483"
+
+
+def _page(name: str) -> bytes:
+    return gzip.decompress((CORPUS / "pages" / name).read_bytes())
+
+
+def _topic() -> dict:
+    # try.discourse.org's topic 57 as its JSON API served it (discourse/discourse_api's fixture).
+    return json.loads(_page("discourse__try.discourse.org_57.json.gz"))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    # Which topic JSON the "forum" serves at /t/12483.json: None (404), "whole", or "split": the
+    # first two posts in /t/ID.json and the others only through /t/ID/posts.json?post_ids[]=...,
+    # the way Discourse pages a long topic.
+    topic_json: str | None = None
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        body, kind = None, "text/html; charset=utf-8"
+        if parts.path.startswith("/questions/"):
+            body = _page(f"stackexchange__stackoverflow_{parts.path.split('/')[2]}.html.gz")
+        elif parts.path == "/pt/questions/361861":
+            body = _page("stackexchange__pt.stackoverflow_361861.html.gz")
+        elif parts.path == DISCOURSE_HTML:
+            body = _page("discourse__meta.discourse.org_12483.html.gz")
+        elif parts.path == "/showthread.php":
+            body = _page("somethingawful__showthread2.html.gz")
+        elif parts.path == "/t/12483.json" and self.topic_json:
+            topic, kind = _topic(), "application/json"
+            if self.topic_json == "split":
+                topic["post_stream"]["posts"] = topic["post_stream"]["posts"][:2]
+            body = json.dumps(topic).encode()
+        elif parts.path == "/t/57/posts.json" and self.topic_json == "split":
+            wanted = {int(pid) for pid in parse_qs(parts.query)["post_ids[]"]}
+            posts = [p for p in _topic()["post_stream"]["posts"] if p["id"] in wanted]
+            body, kind = json.dumps({"post_stream": {"posts": posts}, "id": 57}).encode(), "application/json"
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    _Handler.topic_json = None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_stackexchange_question_answers_and_comments_detected_and_read(site):
+    result, _ = extract_url(f"{site}/questions/15163640/use-d3", tz="UTC")
+    expected = EXPECTED["stackexchange__stackoverflow_15163640.html.gz"]
+    assert result.engine == "stackexchange"
+    assert len(result.mentions) == expected["count"]
+    by_anchor = {m.anchor: m for m in result.mentions}
+    question = by_anchor["question-15163640"]
+    assert question.author.name == "luisfarzati"  # the asker, not the editor of the question
+    assert question.published_at == datetime(2013, 3, 1, 17, 38, 22, tzinfo=UTC)
+    assert question.text.startswith(expected["first"]["text"])
+    answer = by_anchor["answer-42262018"]
+    assert (answer.author.name, answer.published_at) == ("btk", datetime(2017, 2, 15, 23, 24, 7, tzinfo=UTC))
+    comment = by_anchor["comment-108032326"]  # its date title ends with ", License: CC BY-SA 4.0"
+    assert comment.author.name == "eMPee584"
+    assert comment.published_at == datetime(2020, 4, 6, 16, 56, 21, tzinfo=UTC)
+    assert result.layers[comment.id].startswith("preset:stackexchange")
+
+
+def test_stackexchange_in_portuguese_every_item_dated_and_signed(site):
+    result, _ = extract_url(f"{site}/pt/questions/361861", tz="UTC")
+    expected = EXPECTED["stackexchange__pt.stackoverflow_361861.html.gz"]
+    assert result.engine == "stackexchange" and len(result.mentions) == expected["count"]
+    assert all(m.published_at is not None and m.author.name for m in result.mentions)
+    last = next(m for m in result.mentions if m.text.startswith(expected["last"]["text"]))
+    assert last.published_at.date().isoformat() == "2019-06-08"  # "…Z, Licença: CC BY-SA 4.0"
+
+
+def test_discourse_2_crawler_view_posts_numbered_and_dated_by_creation(site):
+    # No topic JSON on this server: the HTML crawler view is all there is.
+    result, _ = extract_url(f"{site}{DISCOURSE_HTML}", tz="UTC")
+    assert result.engine == "discourse"
+    first, second = result.mentions
+    assert (first.anchor, second.anchor) == ("post-1", "post-2")  # from "#1", "#2": no ids in 2.x
+    # Post 1 was edited in 2015: its <time> is the edit, its <meta datePublished> the creation.
+    assert first.published_at == datetime(2014, 2, 6, 4, 55, 19, tzinfo=UTC)
+    assert first.author.name == "techAPJ" and second.author.name == "codinghorror"
+    assert first.url == f"{site}{DISCOURSE_HTML}#post-1"
+
+
+def test_try_prefers_the_discourse_topic_json(site):
+    _Handler.topic_json = "whole"
+    result, _ = extract_url(f"{site}{DISCOURSE_HTML}", tz="UTC")
+    assert {result.layers[m.id] for m in result.mentions} == {"discourse:json"}
+    # Regular posts with text: the "pinned" notice (post_type 2) and an image-only post are not.
+    assert [m.anchor for m in result.mentions] == ["post-1", "post-14"]
+    welcome = result.mentions[0]
+    assert welcome.author.name == "samsaffron"
+    assert welcome.published_at == datetime(2013, 2, 4, 20, 26, 26, 278000, tzinfo=UTC)  # -05:00 in the JSON
+    assert welcome.url == f"{site}/t/this-site-is-a-sandbox-it-is-reset-every-day/57#post-1"
+
+
+def _forum(site: str, make_config, start: str):
+    brands = [{"name": "Discourse", "aliases": ["sandbox"]}]
+    forums = [{"name": "forum", "start_urls": [f"{site}{start}"]}]
+    loaded = make_config(
+        site, brands=brands, sources={"feeds": [], "blogs": [], "reviews": [], "forums": forums}
+    )
+    (summary,) = crawl_sites(loaded)
+    return summary, spooled(loaded)
+
+
+def test_crawl_reads_a_discourse_topic_from_its_json_and_the_posts_beyond_its_first_page(site, make_config):
+    _Handler.topic_json = "split"
+    summary, mentions = _forum(site, make_config, DISCOURSE_HTML)
+    assert not summary.errors
+    assert summary.fetched == 3  # the HTML page, /t/12483.json, /t/57/posts.json?post_ids[]=86&...
+    assert summary.items == 2  # posts 1 and 14 of the JSON; the HTML page's posts are not used
+    assert [m.anchor for m in mentions] == ["post-1"]  # "Welcome! ... Discourse": the brand
+    assert mentions[0].published_at == datetime(2013, 2, 4, 20, 26, 26, 278000, tzinfo=UTC)
+
+
+def test_crawl_keeps_the_html_posts_when_the_topic_json_fails(site, make_config):
+    summary, mentions = _forum(site, make_config, DISCOURSE_HTML)  # /t/12483.json: 404
+    assert summary.fetched == 1 and summary.items == 2 and not summary.errors
+    assert [m.anchor for m in mentions] == ["post-1"]  # "Congratulations Discourse ..."
+
+
+def test_forum_without_a_preset_read_by_the_generic_layer_with_its_post_ids(site):
+    result, _ = extract_url(f"{site}/showthread.php?threadid=3526065", tz="UTC")
+    expected = EXPECTED["somethingawful__showthread2.html.gz"]
+    assert result.engine is None and len(result.mentions) == expected["count"]
+    first = result.mentions[0]
+    assert first.anchor == "post411639264"  # the engine's own id on the post block
+    assert first.author.name == expected["first"]["author"]  # not its join date and title too
+    assert first.published_at is not None and first.published_at.date().isoformat() == "2013-01-18"
+    assert all(result.layers[m.id] == "generic" for m in result.mentions)
