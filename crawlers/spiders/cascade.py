@@ -1,10 +1,12 @@
 """The extraction cascade: every way Veille knows to read posts from a page.
 
+- a Discourse topic's JSON (``/t/ID.json``, ``discourse.py``), read as is when the page is one;
 - ``schema.org``: reviews, comments, forum posts and answers in JSON-LD (``@graph`` and
   nesting included) and microdata (``structured.py``);
 - the engine's preset (phpBB, XenForo, vBulletin, Discourse, WordPress...), named in
   config.yaml or detected from the page (``preset: auto``, ``detect.py``), and the comment
   blocks every blog engine marks with ``id="comment-N"`` (``comments.py``);
+- the signed comments of MediaWiki talk pages (``talk.py``), where comments have no markup;
 - a generic finder of repeated blocks that carry an author, a date and a text (``generic.py``),
    when the layers above found nothing;
 - the page as one article (trafilatura) for blogs and news, when no layer found the page's
@@ -125,6 +127,10 @@ def extract_page(
     if profile is not None and profile.rules:
         _add(result, extract_posts(page, page_url, profile, ctx), f"preset:{engine or 'configured'}")
     _add(result, extract_comments(page.root, page_url, ctx), f"comments:{engine or 'ids'}")
+    if engine == "mediawiki":
+        from crawlers.spiders.talk import extract_talk
+
+        _add(result, extract_talk(page.root, page_url, ctx), "talk:mediawiki")
     markup_found = bool(result.mentions)
     _add(result, extract_reviews(text, page_url, ctx), "schema.org")
     # A listing (links to threads or articles) is not a thread: its teasers are not posts.

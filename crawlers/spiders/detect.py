@@ -24,6 +24,12 @@ _SIGNS: tuple[tuple[str, str], ...] = (
         "boolean(//meta[@name='generator'][contains(@content,'Discourse')]"
         " | //div[contains(@class,'crawler-post')])",
     ),
+    # MediaWiki (Wikipedia talk pages): its generator, or the parser's output block.
+    (
+        "mediawiki",
+        "boolean(//meta[@name='generator'][starts-with(@content,'MediaWiki')]"
+        " | //div[contains(@class,'mw-parser-output')])",
+    ),
     # Q&A (Stack Exchange): the QAPage page schema and the question block's id.
     (
         "stackexchange",

@@ -1,6 +1,6 @@
 """Forum and Q&A presets on real saved pages (tests/crawlers/real_pages, expected_forums.json),
 served by a local HTTP server: Stack Exchange, Discourse (HTML crawler view and topic JSON) and
-a forum with no preset (Something Awful, read by the generic layer)."""
+a forum with no preset (Something Awful, read by the generic layer) and a Wikipedia talk page."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = _page("stackexchange__pt.stackoverflow_361861.html.gz")
         elif parts.path == DISCOURSE_HTML:
             body = _page("discourse__meta.discourse.org_12483.html.gz")
+        elif parts.path == "/wiki/Discussion:Le_Monde":
+            body = _page("mediawiki__fr.wikipedia.org_Discussion_Le_Monde.html.gz")
         elif parts.path == "/showthread.php":
             body = _page("somethingawful__showthread2.html.gz")
         elif parts.path == "/t/12483.json" and self.topic_json:
@@ -168,3 +170,20 @@ def test_forum_without_a_preset_read_by_the_generic_layer_with_its_post_ids(site
     assert first.author.name == expected["first"]["author"]  # not its join date and title too
     assert first.published_at is not None and first.published_at.date().isoformat() == "2013-01-18"
     assert all(result.layers[m.id] == "generic" for m in result.mentions)
+
+
+def test_wikipedia_talk_page_comments_found_by_their_signatures(site):
+    # fr.wikipedia.org's "Discussion:Le Monde" (DiscussionTools' test case): no comment markup.
+    result, _ = extract_url(f"{site}/wiki/Discussion:Le_Monde", tz="Europe/Paris")
+    expected = EXPECTED["mediawiki__fr.wikipedia.org_Discussion_Le_Monde.html.gz"]
+    assert result.engine == "mediawiki"
+    # DiscussionTools' own parser counts 85; Veille also splits two double-signed comments.
+    assert expected["count"] <= len(result.mentions) <= expected["count"] + 3
+    by_anchor = {m.anchor: m for m in result.mentions}
+    chicraz = by_anchor["c-Chicraz-201710091516"]  # "9 octobre 2017 à 17:16 (CEST)"
+    assert chicraz.published_at == datetime(2017, 10, 9, 15, 16, tzinfo=UTC)
+    assert chicraz.text.startswith("Bonjour, j'ai annulé votre modification")
+    assert chicraz.text.endswith("des actions du journal.")  # the signature itself left out
+    ahbon = [m for m in result.mentions if m.author.name == "Ahbon?"]  # "Utilisateur:Ahbon%3F"
+    assert len(ahbon) == 2
+    assert all(m.author.name and m.published_at for m in result.mentions)  # bots' notices left out
