@@ -1,5 +1,5 @@
 """Forum and Q&A presets on real saved pages (tests/crawlers/real_pages, expected_forums.json),
-served by a local HTTP server: Stack Exchange, Discourse (HTML crawler view and topic JSON) and
+served by a local HTTP server: Stack Exchange, Discourse (HTML crawler view and topic JSON),
 a forum with no preset (Something Awful, read by the generic layer) and a Wikipedia talk page."""
 
 from __future__ import annotations
