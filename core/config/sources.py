@@ -10,7 +10,11 @@ from pydantic import Field, HttpUrl, field_validator, model_validator
 from core.config.common import Duration, PositiveDuration, StrictModel, parse_duration
 
 # "auto": detect the engine on each page (generator meta, body classes, structured data).
-Preset = Literal["auto", "phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]
+Preset = Literal[
+    "auto", "phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org",
+    # blogs, CMS comments and review sites
+    "spip", "blogger", "drupal", "amazon", "trustpilot",
+]  # fmt: skip
 
 
 def _check_timezone(value: str | None) -> str | None:
