@@ -50,7 +50,8 @@ _AUTHOR = [
     _has_class("comauth", "media-heading", "comment-author-name", "commenter", "name"),
     f"({_contains_class('comment-meta', 'commentmetadata')})//strong",
 ]
-_DATE_ATTR = [".//time/@datetime", _has_class("wpd-comment-date") + "/@title"]
+# A datetime attribute is read on any element: themes put it on the permalink <a> too (Pew).
+_DATE_ATTR = [".//time/@datetime", ".//*[@datetime]/@datetime", _has_class("wpd-comment-date") + "/@title"]
 _DATE_TEXT = _contains_class(
     "comment-metadata", "comment-meta", "commentmetadata", "comment-date", "date", "time"
 )
@@ -143,11 +144,21 @@ def _rating(own: lxml_html.HtmlElement, text: str) -> Rating | None:
         return None
 
 
+_HEADER_MARKS = f".//time | .//*[@datetime] | {_has_class('author', 'fn', 'comment-author', 'says')}"
+
+
+def _is_header(paragraph: lxml_html.HtmlElement) -> bool:
+    text = clean_space(paragraph.text_content()) or ""
+    return len(text) < 100 and bool(paragraph.xpath(_HEADER_MARKS))
+
+
 def _body(own: lxml_html.HtmlElement) -> str:
     found = _first(own, _TEXT)
     if found is not None:
         return _text_of(found)
-    paragraphs = own.xpath(".//p")
+    # A theme without a text class: the paragraphs, less the header line that holds the author
+    # and the date ("MA Sullivan • 2 weeks ago"), which is not the commenter's words.
+    paragraphs = [p for p in own.xpath(".//p") if not _is_header(p)]
     if paragraphs:
         return clean_space("\n\n".join(_text_of(p) for p in paragraphs)) or ""
     return _text_of(own)  # a pingback: a link and an excerpt, no paragraph

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, time
 from urllib.parse import urldefrag
 
 from lxml import html as lxml_html
@@ -35,6 +35,9 @@ def content_anchor(author: str | None, text: str, prefix: str = "post") -> str:
     words = " ".join(fold_text(text).split()[:40])
     raw = f"{fold(author or '')}|{words}"
     return f"{prefix}-{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
+
+
+_FURNITURE = ".//input[@type='search' or @type='text' or @type='email'] | .//*[@role='search']"
 
 
 def _signature(element: lxml_html.HtmlElement) -> str:
@@ -94,9 +97,14 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
     best: list[tuple[lxml_html.HtmlElement, datetime]] = []
     best_score = (0, 0)
     for group in _groups(root):
-        dated = [(block, when) for block in group if (when := _date(block, ctx)) is not None]
+        # A block with a text field (a search box, a newsletter sign-up) is page furniture, not a post.
+        posts = [block for block in group if not block.xpath(_FURNITURE)]
+        dated = [(block, when) for block in posts if (when := _date(block, ctx)) is not None]
         if len(dated) < 2:
             continue
+        instants = {when for _, when in dated}
+        if len(dated) >= 3 and len(instants) == 1 and next(iter(instants)).time() != time(0):
+            continue  # every block stamped with the same second: the page's own date, not theirs
         size = sum(len(block.text_content()) for block, _ in dated)
         if (len(dated), size) > best_score:
             best, best_score = dated, (len(dated), size)

@@ -180,3 +180,24 @@ def test_amazon_it_reviews_with_italian_dates_and_ratings(site):
     )
     assert reviews[0].title == "Buona ma rumorosa"
     assert reviews[0].url.endswith("/gp/customer-reviews/R2KX8Q1ABCDEF/")
+
+
+def test_comment_header_line_is_not_its_text_and_its_datetime_attribute_is_its_date(site):
+    # Pew: "MA Sullivan • <a class="time" datetime="2014-12-06T15:38:13+00:00">2 weeks ago</a>".
+    result, _ = extract_url(f"{site}/newspaper__pewresearch.org1", kind="news", tz="UTC")
+    first = next(m for m in result.mentions if m.anchor == "comment-603605")
+    assert first.text.startswith("To refer to this population")
+    assert first.published_at.isoformat() == "2014-12-06T15:38:13+00:00"
+
+
+def test_a_search_box_is_not_a_post(site):
+    result, _ = extract_url(f"{site}/newspaper__telegraph.co.uk1", kind="news", tz="UTC")
+    assert not any("Search - enhanced by OpenText" in m.text for m in result.mentions)
+    assert any(m.anchor is None for m in result.mentions)  # the story itself is still read
+
+
+def test_story_date_from_its_byline_not_from_the_site_header(site):
+    # Ultima Hora: header <time> says 09/01 (the day of the visit), the byline "... | 08/01/2014".
+    result, _ = extract_url(f"{site}/newspaper__spanish_article", kind="news", tz="Europe/Madrid")
+    (story,) = [m for m in result.mentions if m.anchor is None]
+    assert story.published_at.isoformat() == "2014-01-07T23:00:00+00:00"
