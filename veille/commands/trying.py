@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import click
+
+from core.config.sources import Preset
 
 
 @click.command("try")
@@ -10,7 +14,7 @@ import click
 @click.option("--kind", type=click.Choice(["forum", "blog", "review", "news"]), default="forum")
 @click.option(
     "--preset",
-    type=click.Choice(["auto", "phpbb", "xenforo", "vbulletin", "discourse", "wordpress", "schema_org"]),
+    type=click.Choice(list(get_args(Preset))),  # every preset config.yaml accepts
     default="auto",
     show_default=True,
 )
