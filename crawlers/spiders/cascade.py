@@ -2,7 +2,8 @@
 
 - ``schema.org``: reviews, comments, forum posts and answers in JSON-LD (``@graph`` and
   nesting included) and microdata (``structured.py``);
-- reviews in the page's Next.js state script (Trustpilot; ``nextdata.py``);
+- reviews in the page's Next.js state script (Trustpilot, Marmiton; ``nextdata.py``) and review
+  widgets embedded in any engine's pages (Yotpo; ``profiles.WIDGETS``);
 - the engine's preset (phpBB, XenForo, vBulletin, Discourse, WordPress...), named in
   config.yaml or detected from the page (``preset: auto``, ``detect.py``), and the comment
   blocks every blog engine marks with ``id="comment-N"`` (``comments.py``);
@@ -120,6 +121,10 @@ def extract_page(
     if profile is not None and profile.rules:
         _add(result, extract_posts(page, page_url, profile, ctx), f"preset:{engine or 'configured'}")
     _add(result, extract_comments(page.root, page_url, ctx), f"comments:{engine or 'ids'}")
+    if page.xpath("boolean(//div[@data-review-id])").get() == "1":
+        from crawlers.spiders.profiles import WIDGETS
+
+        _add(result, extract_posts(page, page_url, WIDGETS, ctx), "widget")
     if page.xpath("boolean(//script[@id='__NEXT_DATA__'])").get() == "1":
         from crawlers.spiders.nextdata import extract_state_reviews
 

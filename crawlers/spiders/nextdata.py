@@ -3,8 +3,9 @@
 Trustpilot, and many shops built on Next.js, render their reviews from a JSON state script;
 the markup around them has generated class names that change every release, while the state
 keeps the same keys. This layer walks the state for lists named ``reviews`` whose entries
-carry a text and a numeric rating (Trustpilot: ``text``, ``title``, ``rating``,
-``consumer.displayName``, ``dates.publishedDate``, ``id``), and makes one Mention per entry.
+carry a text and a numeric rating or an author and a date (Trustpilot: ``text``, ``title``,
+``rating``, ``consumer.displayName``, ``dates.publishedDate``, ``id``; Marmiton: ``content``,
+``rating``, ``username``, ``date``, ``reviewId``), and makes one Mention per entry.
 The business's replies stay out: they are the brand's own words.
 """
 
@@ -27,6 +28,7 @@ from crawlers.spiders.extract import PageContext, PageResult, stable_post_url
 logger = logging.getLogger(__name__)
 
 _MAX_DEPTH = 12
+_AUTHOR_PATHS = ("consumer.displayName", "author.name", "user.name", "user.displayName", "username", "author")
 
 
 def _review_lists(node: Any, depth: int = 0) -> Iterator[list[dict[str, Any]]]:
@@ -85,18 +87,26 @@ def extract_state_reviews(page: Selector, page_url: str, ctx: PageContext) -> Pa
     for reviews in _review_lists(state):
         for entry in reviews:
             text = _first(entry, "text", "content", "body", "reviewBody")
-            rating = _rating(_first(entry, "rating", "stars", "score"))
-            if not isinstance(text, str) or not text.strip() or rating is None:
-                continue  # not a review (a list of review ids, a summary)
+            rating = _rating(_first(entry, "rating", "stars", "score", "reviewRating.ratingValue"))
+            when = _first(entry, "dates.publishedDate", "publishedDate", "datePublished", "createdAt", "date")
+            name = _first(
+                entry,
+                "consumer.displayName",
+                "author.name",
+                "user.name",
+                "user.displayName",
+                "username",
+                "author",
+            )
+            if not isinstance(text, str) or not text.strip() or (rating is None and not (when and name)):
+                continue  # not a review (a list of review ids, a summary): words plus a rating or a byline
             review_id = str(_first(entry, "id", "reviewId") or "")
+            if not review_id:  # a content id, stable across visits, as schema.org reviews get
+                review_id = hashlib.sha256(f"{name}|{text}".encode()).hexdigest()[:12]
             if review_id in seen:
                 continue
             seen.add(review_id)
-            name = _first(entry, "consumer.displayName", "author.name", "user.name", "author")
-            if not review_id:  # a content id, stable across visits, as schema.org reviews get
-                review_id = hashlib.sha256(f"{name}|{text}".encode()).hexdigest()[:12]
             anchor = f"review-{review_id}"
-            when = _first(entry, "dates.publishedDate", "publishedDate", "createdAt", "date")
             published = parse_date(str(when), tz=ctx.tz, now=ctx.now) if when else None
             if published is None:
                 result.undated += 1

@@ -276,6 +276,26 @@ PRESETS.update(
     }
 )
 
+# Review widgets embedded in pages of any engine (a Drupal or Shopify shop, a recipe blog): read
+# on every page by the cascade's "widget" layer, whatever the engine detected.
+WIDGETS = Profile(
+    rules=(
+        # Yotpo: div.yotpo-review[data-review-id] (id 0 is the hidden template the script clones).
+        PostRule(
+            post=(
+                "xpath://div[contains(concat(' ', normalize-space(@class), ' '), ' yotpo-review ')]"
+                "[@data-review-id and @data-review-id != '0']"
+            ),
+            anchor="xpath:concat('yotpo-', @data-review-id)",
+            author="span.yotpo-user-name::text",
+            date="span.yotpo-review-date::text",
+            text="div.content-review",
+            title="div.content-title::text",
+            rating="div.yotpo-review-stars span.sr-only::text",
+        ),
+    ),
+)
+
 _PAGE_FIELDS = ("thread_list", "next_page", "thread_title")
 # SiteProfile field -> PostRule field
 _POST_FIELDS = {

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -201,3 +202,39 @@ def test_story_date_from_its_byline_not_from_the_site_header(site):
     result, _ = extract_url(f"{site}/newspaper__spanish_article", kind="news", tz="Europe/Madrid")
     (story,) = [m for m in result.mentions if m.anchor is None]
     assert story.published_at.isoformat() == "2014-01-07T23:00:00+00:00"
+
+
+def test_reviews_in_a_real_next_js_state_marmiton(site):
+    expected = EXPECTED["marmiton.org__marmiton.html.gz"]
+    result, _ = extract_url(f"{site}/marmiton.org__marmiton", kind="review", tz="Europe/Paris")
+    reviews = [m for m in result.mentions if result.layers[m.id] == "json:state"]
+    assert len(reviews) == expected["count"]
+    first = reviews[0]
+    assert (first.author.name, first.rating.value, first.text) == ("jipysn", 5.0, "Top recette")
+    assert first.anchor == "review-0f68d541-2129-4e3a-9d1d-57a4a0730657"
+    assert first.published_at.isoformat() == "2023-08-29T12:31:01.301000+00:00"
+
+
+def test_state_reviews_and_their_json_ld_copies_are_one_item_each(site):
+    # Kitchen Stories puts the same reviews in __NEXT_DATA__ and in JSON-LD, without ids.
+    result, _ = extract_url(f"{site}/kitchenstories.com__kitchenstories", kind="review", tz="UTC")
+    reviews = [m for m in result.mentions if m.anchor]
+    assert [m.author.name for m in reviews] == [
+        "susanne-buttner",
+        "elda-gimbernat-girgas",
+        "sabine-p-6a3x",
+        "social-anna",
+    ]
+
+
+def test_yotpo_review_widget_on_a_drupal_page(site):
+    expected = EXPECTED["kingarthurbaking.com__kingarthur.html.gz"]
+    result, _ = extract_url(f"{site}/kingarthurbaking.com__kingarthur", kind="review", tz="America/New_York")
+    assert result.engine == "drupal"  # the engine does not matter: the widget is read on any page
+    reviews = [m for m in result.mentions if result.layers[m.id] == "widget"]
+    assert len(reviews) == expected["count"]  # the hidden template (data-review-id="0") left out
+    first = reviews[0]
+    assert (first.anchor, first.author.name, first.rating.value) == ("yotpo-323663729", "Jean H.", 5.0)
+    assert first.title == "Great Grownup Cookie"
+    assert first.text.startswith(expected["first"]["text"])
+    assert first.published_at.astimezone(ZoneInfo("America/New_York")).date().isoformat() == "2021-12-23"
