@@ -40,6 +40,14 @@ def content_anchor(author: str | None, text: str, prefix: str = "post") -> str:
 _FURNITURE = ".//input[@type='search' or @type='text' or @type='email'] | .//*[@role='search']"
 
 
+def _teaser(block: lxml_html.HtmlElement) -> bool:
+    """A link to another page with its title and a date ("Popular posts", related articles):
+    most of its words are link text. A post's words are its own, links or not."""
+    words = len((block.text_content() or "").split())
+    linked = sum(len((a.text_content() or "").split()) for a in block.xpath(".//a[@href]"))
+    return words > 0 and linked / words > 0.5
+
+
 def _signature(element: lxml_html.HtmlElement) -> str:
     classes = sorted(c for c in (element.get("class") or "").split() if not re.search(r"\d", c))
     return f"{element.tag}.{'.'.join(classes)}"
@@ -98,7 +106,7 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
     best_score = (0, 0)
     for group in _groups(root):
         # A block with a text field (a search box, a newsletter sign-up) is page furniture, not a post.
-        posts = [block for block in group if not block.xpath(_FURNITURE)]
+        posts = [block for block in group if not block.xpath(_FURNITURE) and not _teaser(block)]
         dated = [(block, when) for block in posts if (when := _date(block, ctx)) is not None]
         if len(dated) < 2:
             continue

@@ -190,15 +190,19 @@ PRESETS.update(
                 ),
             ),
         ),
-        # Blogger (blogspot): threaded layouts (li.comment#cN, replies in div.comment-replies) and
+        # Blogger (blogspot): threaded layouts (li.comment, replies in div.comment-replies) and
         # the classic one (dl#comments-block: dt.comment-author#cN, then dd.comment-body, dd.comment-footer).
         "blogger": Profile(
             thread_title="h3.post-title::text || h1.post-title::text",
             next_page="a.blog-pager-older-link::attr(href)",
             rules=(
                 PostRule(
-                    post="li.comment[id^=c] || dl#comments-block dt.comment-author",
-                    anchor="@id || xpath:./a[@name]/@name",
+                    post="li.comment || dl#comments-block dt.comment-author",
+                    # The cN id sits on div.comment-block once Blogger's script has run (the
+                    # li then gets a generated bc_0_0B id), on the li or the dt before.
+                    anchor=(
+                        "xpath:./div[contains(@class,'comment-block')]/@id || @id || xpath:./a[@name]/@name"
+                    ),
                     link="xpath:./div[contains(@class,'comment-block')]//span[contains(@class,'datetime')]/a/@href",
                     author=(
                         "xpath:./div[contains(@class,'comment-block')]//cite[contains(@class,'user')]"

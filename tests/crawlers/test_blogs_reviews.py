@@ -238,3 +238,38 @@ def test_yotpo_review_widget_on_a_drupal_page(site):
     assert first.title == "Great Grownup Cookie"
     assert first.text.startswith(expected["first"]["text"])
     assert first.published_at.astimezone(ZoneInfo("America/New_York")).date().isoformat() == "2021-12-23"
+
+
+def test_blogger_comments_as_its_script_renders_them(site):
+    expected = EXPECTED["goose3__lostinjit.blogspot.com.html.gz"]
+    result, _ = extract_url(f"{site}/goose3__lostinjit.blogspot.com", kind="blog", tz="UTC")
+    assert result.engine == "blogger"
+    comments = [m for m in result.mentions if m.anchor]
+    assert len(comments) == expected["count"]
+    first, last = comments[0], comments[-1]
+    # The cN id of div.comment-block, not the li's generated bc_0_0B.
+    assert (first.anchor, first.author.name) == ("c5038916005497812552", "Dave Beazley")
+    assert first.published_at.isoformat() == "2011-10-27T05:39:00+00:00"
+    assert first.text.startswith(expected["first"]["text"])
+    assert (last.author.name, last.published_at.date().isoformat()) == ("Raul Durand", "2012-08-06")
+
+
+def test_blogger_post_without_comments_gives_the_post_not_its_sidebar(site):
+    # "Popular Posts" teasers: dated, repeated, but their words are links to other pages.
+    result, _ = extract_url(f"{site}/newspaper4k__linknaija.com", kind="blog", tz="UTC")
+    assert [m.anchor for m in result.mentions] == [None]
+    assert "Kate Henshaw" in (result.mentions[0].title or "") + result.mentions[0].text
+
+
+def test_drupal_comments_named_by_an_empty_anchor_before_them(site):
+    # slate.fr (Drupal 6): <a id="comment-106187"></a> then div.article_comment_item, the date
+    # in the byline line "Soumis par <span>monslateamoi</span>, le lundi 29 octobre 2012 à 15h46".
+    expected = EXPECTED["goose3__slate.fr.html.gz"]
+    result, _ = extract_url(f"{site}/goose3__slate.fr", kind="news", tz="Europe/Paris")
+    comments = [m for m in result.mentions if m.anchor]
+    assert len(comments) == expected["count"]
+    first = comments[0]
+    assert (first.anchor, first.author.name) == ("comment-106187", "monslateamoi")
+    assert first.published_at.isoformat() == "2012-10-29T14:46:00+00:00"
+    assert first.text.startswith(expected["first"]["text"])
+    assert comments[-1].text.startswith("@ stephane")
