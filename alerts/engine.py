@@ -10,6 +10,7 @@ finally flush the outgoing queue. A rule whose query fails is reported and skipp
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,8 +38,13 @@ INCIDENT_TYPES = frozenset(
 )
 
 
-def build_rules(config: Config, *, only: str | None = None) -> list[RuleType]:
-    """The enabled rules (or the one named ``only``), checked against the rest of the config."""
+def build_rules(
+    config: Config, *, only: str | None = None, empty_runs: Mapping[str, int] | None = None
+) -> list[RuleType]:
+    """The enabled rules (or the one named ``only``), checked against the rest of the config.
+
+    ``empty_runs``: per source, the crawls in a row that found no post (the collection state).
+    """
     brands = tuple(b.name for b in config.brands)
     sources = tuple(config.sources.names(enabled_only=True))
     all_sources = set(config.sources.names())
@@ -52,7 +58,8 @@ def build_rules(config: Config, *, only: str | None = None) -> list[RuleType]:
                 f"alerts.rules[{index}].sources: unknown source(s) {unknown}; known: {sorted(all_sources)}"
             )
         if cfg.enabled or only is not None:
-            rules.append(build_rule(cfg, RuleContext(tuple(cfg.brands) or brands, sources, config.tz)))
+            context = RuleContext(tuple(cfg.brands) or brands, sources, config.tz, dict(empty_runs or {}))
+            rules.append(build_rule(cfg, context))
     if only is not None and not rules:
         raise ConfigError(f"alerts.rules: no rule named {only!r}")
     return rules
@@ -121,8 +128,10 @@ class AlertEngine:
         names: IndexNames,
         store: EsAlertStore,
         queue: MailQueue | None,
+        empty_runs: Mapping[str, int] | None = None,
     ) -> None:
         self.config = config
+        self.empty_runs = empty_runs or {}
         self.es = es
         self.names = names
         self.store = store
@@ -130,7 +139,7 @@ class AlertEngine:
 
     def check(self, now: datetime, *, dry_run: bool = False, only: str | None = None) -> CheckReport:
         report = CheckReport()
-        rules = build_rules(self.config, only=only)
+        rules = build_rules(self.config, only=only, empty_runs=self.empty_runs)
         if not dry_run:
             self.store.ensure()
             report.recovered = self._requeue_pending()
@@ -234,20 +243,25 @@ def check_alerts(
     *,
     only: str | None = None,
     es: Elasticsearch | None = None,
+    empty_runs: Mapping[str, int] | None = None,
 ) -> CheckReport:
     """One alert run at ``now`` (default: the current time); with ``dry_run`` nothing is written or sent.
 
     ``es``: a client the caller keeps open (the scheduler's); without it one is opened for this run.
+    ``empty_runs``: per source, the crawls in a row that found no post (``crawlers.state``; the
+    caller reads it: alerts do not import the collectors).
     """
     now = now or datetime.now(UTC)
     es_config = loaded.config.elasticsearch
     names = IndexNames(es_config.index_prefix)
+    empty = empty_runs or {}
     with client_for(es_config, es) as client:
         store = EsAlertStore(client, names)
         if dry_run:
-            return AlertEngine(loaded.config, client, names, store, None).check(now, dry_run=True, only=only)
+            engine = AlertEngine(loaded.config, client, names, store, None, empty)
+            return engine.check(now, dry_run=True, only=only)
         with mail_queue(loaded) as queue:
-            report = AlertEngine(loaded.config, client, names, store, queue).check(now, only=only)
+            report = AlertEngine(loaded.config, client, names, store, queue, empty).check(now, only=only)
         from alerts.push import push_alerts  # Apprise targets, when configured
 
         push_alerts(loaded, client, names, now)

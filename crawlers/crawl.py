@@ -87,6 +87,7 @@ def _count_empty_runs(loaded: LoadedConfig, summaries: list[SourceSummary], site
 
     with StateStore(state_path(loaded)) as state:
         for summary in summaries:
+            state.record_run(summary)  # for `veille status`
             if not summary.fetched:
                 continue  # nothing downloaded: the download errors already say why
             runs = state.count_empty_run(summary.source, empty=not summary.items)

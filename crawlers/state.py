@@ -13,10 +13,14 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.config import LoadedConfig
 from core.errors import VeilleError
 from core.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from crawlers.summary import SourceSummary
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feed_http (
@@ -28,6 +32,11 @@ CREATE TABLE IF NOT EXISTS seen (
 );
 CREATE INDEX IF NOT EXISTS seen_age ON seen(source, seen_at);
 CREATE TABLE IF NOT EXISTS empty_runs (source TEXT PRIMARY KEY, runs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS source_runs (
+    source TEXT PRIMARY KEY, kind TEXT NOT NULL, at REAL NOT NULL, fetched INTEGER NOT NULL,
+    items INTEGER NOT NULL, empty_pages INTEGER NOT NULL, undated INTEGER NOT NULL,
+    anonymous INTEGER NOT NULL, errors INTEGER NOT NULL
+);
 """
 
 # Per source, how many seen keys are kept (oldest forgotten first). A feed shows a few dozen
@@ -43,8 +52,33 @@ def state_path(loaded: LoadedConfig) -> Path:
     return loaded.state_dir / STATE_FILE
 
 
+def read_empty_runs(loaded: LoadedConfig) -> dict[str, int]:
+    """Per source, the crawls in a row that found no post ({} before the first collection)."""
+    path = state_path(loaded)
+    if not path.exists():
+        return {}
+    with StateStore(path) as state:
+        return state.empty_runs()
+
+
 class StateError(VeilleError):
     """The collection state file cannot be opened or written."""
+
+
+@dataclass(frozen=True)
+class SourceRun:
+    """What the last run of one source found (``veille status`` prints it): no silent zero."""
+
+    source: str
+    kind: str
+    at: float  # epoch seconds
+    fetched: int
+    items: int
+    empty_pages: int
+    undated: int
+    anonymous: int
+    errors: int
+    empty_runs: int  # runs in a row that fetched pages and found no item
 
 
 @dataclass(frozen=True)
@@ -78,6 +112,40 @@ class StateStore(SqliteStore):
                 (source,),
             )
             return int(db.execute("SELECT runs FROM empty_runs WHERE source = ?", (source,)).fetchone()[0])
+
+    def empty_runs(self) -> dict[str, int]:
+        """Per source, the runs in a row that fetched pages and found nothing (sources at 0 left out)."""
+        rows = self._db.execute("SELECT source, runs FROM empty_runs WHERE runs > 0").fetchall()
+        return {str(source): int(runs) for source, runs in rows}
+
+    def record_run(self, summary: SourceSummary) -> None:
+        """Keep the counts of ``summary`` as the source's last run."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO source_runs"
+                "(source, kind, at, fetched, items, empty_pages, undated, anonymous, errors)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    summary.source,
+                    summary.kind,
+                    time.time(),
+                    summary.fetched + summary.not_modified,
+                    summary.items,
+                    summary.empty_pages,
+                    summary.undated,
+                    summary.anonymous,
+                    len(summary.errors),
+                ),
+            )
+
+    def source_runs(self) -> list[SourceRun]:
+        """The last run of every source recorded, by name."""
+        rows = self._db.execute(
+            "SELECT r.source, r.kind, r.at, r.fetched, r.items, r.empty_pages, r.undated, r.anonymous,"
+            " r.errors, COALESCE(e.runs, 0) FROM source_runs r LEFT JOIN empty_runs e USING (source)"
+            " ORDER BY r.source"
+        ).fetchall()
+        return [SourceRun(*row) for row in rows]
 
     # -- feed validators -----------------------------------------------------------------------
     def http_state(self, source: str, url: str) -> HttpState | None:

@@ -11,6 +11,7 @@ saw. Whether a finding becomes an email (cool-down, escalation, back to normal) 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -54,6 +55,9 @@ class RuleContext:
     brands: tuple[str, ...]  # the brands this rule watches (its ``brands`` or every brand)
     sources: tuple[str, ...]  # names of the enabled sources of config.yaml
     tz: ZoneInfo  # the team's timezone, for dates in summaries
+    # Per source, the crawls in a row that fetched pages and found no post (collection state);
+    # empty in replays, which see only what the index holds.
+    empty_runs: Mapping[str, int] = field(default_factory=dict)
 
 
 class RuleType(ABC):

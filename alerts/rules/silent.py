@@ -1,6 +1,8 @@
 """``source_silent``: a source that yielded nothing for a while; its scraper may be broken.
 
-Options (``SourceSilentRule``): ``silent_for``, ``sources`` (names; empty = every enabled source).
+Options (``SourceSilentRule``): ``silent_for``, ``sources`` (names; empty = every enabled source),
+``empty_runs`` (crawls in a row that fetched pages but found no post, default 2: fires at once,
+even for a source that never yielded anything; the counts come from the collection state).
 Inputs: the latest ``first_seen_at`` per ``source.name`` (one ``terms`` + ``max`` aggregation).
 A source that never yielded anything is not judged here (nothing says when it should have).
 A match says: "Source forum-velora : aucune nouvelle mention depuis 30 h (dernière le 19/11 à 08h12)".
@@ -32,7 +34,17 @@ class SourceSilent(RuleType):
         findings = []
         for source, last in sorted(last_seen.items()):
             status: Status
-            if last is None:
+            empty = self.context.empty_runs.get(source, 0)
+            if empty >= self.config.empty_runs:
+                # Pages fetched, no post read: the site's markup changed under its preset, or
+                # the preset never fitted. Says so at once, without waiting for silent_for.
+                status = "firing"
+                summary = (
+                    f"Source {source} : aucun message trouvé sur {empty} collectes de suite"
+                    " (le site a peut-être changé ; essayer `veille try URL`)"
+                )
+                silence = (now - last).total_seconds() / 3600 if last else 0.0
+            elif last is None:
                 status = "learning"
                 summary = f"Source {source} : aucune mention indexée pour l'instant"
                 silence = 0.0
@@ -57,6 +69,7 @@ class SourceSilent(RuleType):
                         "last_seen": last.isoformat() if last else None,
                         "silent_hours": round(silence, 1),
                         "silent_for_hours": self.config.silent_for.total_seconds() / 3600,
+                        "empty_runs": empty,
                     },
                     kql=f'source.name:"{source}"',
                 )

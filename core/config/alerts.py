@@ -93,6 +93,9 @@ class SourceSilentRule(_RuleBase):
     type: Literal["source_silent"]
     silent_for: PositiveDuration = Field(default=parse_duration("24h"))
     sources: list[str] = Field(default_factory=list, description="empty = every enabled source")
+    empty_runs: int = Field(
+        2, ge=1, description="crawls in a row that fetched pages but found no post before the source alerts"
+    )
 
 
 Rule = Annotated[

@@ -11,8 +11,10 @@ from core.config.common import Duration, PositiveDuration, StrictModel, parse_du
 
 # "auto": detect the engine on each page (generator meta, body classes, structured data).
 Preset = Literal[
-    "auto", "phpbb", "xenforo", "vbulletin", "discourse", "stackexchange", "wordpress", "schema_org"
-]
+    "auto", "phpbb", "xenforo", "vbulletin", "discourse", "stackexchange", "wordpress", "schema_org",
+    # blogs, CMS comments and review sites
+    "spip", "blogger", "drupal", "amazon", "trustpilot",
+]  # fmt: skip
 
 
 def _check_timezone(value: str | None) -> str | None:

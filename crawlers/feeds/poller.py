@@ -123,6 +123,7 @@ class _Poller:
                 self._commit([self._process(feed, outcome, summary)])
             summary.seconds = round(time.monotonic() - started, 3)
             summaries[feed.name] = summary
+            self.state.record_run(summary)  # for `veille status`
         return [summaries[feed.name] for feed in feeds]
 
     def _commit(self, updates: list[_Update]) -> None:

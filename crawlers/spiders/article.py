@@ -49,6 +49,26 @@ def _byline(html: str, text: str) -> str | None:
     return _plausible(credit.group(1)) if credit else None
 
 
+def _byline_date(html: str, ctx: PageContext):  # noqa: ANN202 - datetime | None
+    """The date printed in the story's byline ("Patricio Candia | Palma | 08/01/2014"), if any.
+
+    A byline's date is the story's own; a page also shows other dates (today's date in the
+    site header, often in a <time>), which trafilatura may take instead.
+    """
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fromstring(html)
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+    for node in root.xpath(_BYLINE_XPATH)[:3]:
+        for part in node.text_content().split("|"):
+            when = parse_date(part, tz=ctx.tz, now=ctx.now, language=ctx.language, slow=False)
+            if part.strip() and when is not None:
+                return when
+    return None
+
+
 def extract_article(
     html: str, page_url: str, ctx: PageContext, not_authors: frozenset[str] = frozenset()
 ) -> PageResult:
@@ -81,6 +101,9 @@ def extract_article(
             author = None
     when = document.get("date")
     published = parse_date(str(when), tz=ctx.tz, now=ctx.now) if when else None
+    printed = _byline_date(html, ctx)
+    if printed is not None and (published is None or printed.date() != published.date()):
+        published = printed
     if published is None:
         result.undated += 1
     result.add(

@@ -3,6 +3,8 @@
 - a Discourse topic's JSON (``/t/ID.json``, ``discourse.py``), read as is when the page is one;
 - ``schema.org``: reviews, comments, forum posts and answers in JSON-LD (``@graph`` and
   nesting included) and microdata (``structured.py``);
+- reviews in the page's Next.js state script (Trustpilot, Marmiton; ``nextdata.py``) and review
+  widgets embedded in any engine's pages (Yotpo; ``profiles.WIDGETS``);
 - the engine's preset (phpBB, XenForo, vBulletin, Discourse, WordPress...), named in
   config.yaml or detected from the page (``preset: auto``, ``detect.py``), and the comment
   blocks every blog engine marks with ``id="comment-N"`` (``comments.py``);
@@ -131,6 +133,14 @@ def extract_page(
         from crawlers.spiders.talk import extract_talk
 
         _add(result, extract_talk(page.root, page_url, ctx), "talk:mediawiki")
+    if page.xpath("boolean(//div[@data-review-id])").get() == "1":
+        from crawlers.spiders.profiles import WIDGETS
+
+        _add(result, extract_posts(page, page_url, WIDGETS, ctx), "widget")
+    if page.xpath("boolean(//script[@id='__NEXT_DATA__'])").get() == "1":
+        from crawlers.spiders.nextdata import extract_state_reviews
+
+        _add(result, extract_state_reviews(page, page_url, ctx), "json:state")
     markup_found = bool(result.mentions)
     _add(result, extract_reviews(text, page_url, ctx), "schema.org")
     # A listing (links to threads or articles) is not a thread: its teasers are not posts.

@@ -27,7 +27,7 @@ _BLOCK_ID = re.compile(r"^(?:div-comment|li-comment|comment|wpd-comm)-?(\d+)(?:_
 _CHILDREN = "ul[contains(@class,'children')] | ol[contains(@class,'children')]"
 _SAYS = re.compile(
     r"\s+(?:says|said|replied|dit|a écrit|meint|sagt|dice|escribió|on)\s*:?\s*$"
-    r"|^\s*(?:verfasst von|par|by)\s+",
+    r"|^[\s,]*(?:verfasst von|par|by)\s+",
     re.IGNORECASE,
 )
 _BADGES = re.compile(r"\s+(?:Author|Admin|Auteur|Moderator)$")
@@ -42,7 +42,10 @@ def _contains_class(*parts: str) -> str:
 
 
 _AUTHOR = [
+    # hReview's reviewer (SPIP): its "fn" is the reviewed item's name, not the commenter's.
+    _has_class("reviewer"),
     _has_class("fn", "wpd-comment-author", "comment-author-name", "comment-author-link", "author-name"),
+    _has_class("comment_author_name"),  # Drupal 6 themes (slate.fr)
     _has_class("comment-author", "author", "comment__author", "commentauthor", "username", "comment-name"),
     # A link to the member's profile says who wrote it better than a heading (often the subject).
     ".//cite | .//a[contains(@href, '/user/') or contains(@href, '/members/')"
@@ -50,7 +53,8 @@ _AUTHOR = [
     _has_class("comauth", "media-heading", "comment-author-name", "commenter", "name"),
     f"({_contains_class('comment-meta', 'commentmetadata')})//strong",
 ]
-_DATE_ATTR = [".//time/@datetime", _has_class("wpd-comment-date") + "/@title"]
+# A datetime attribute is read on any element: themes put it on the permalink <a> too (Pew).
+_DATE_ATTR = [".//time/@datetime", ".//*[@datetime]/@datetime", _has_class("wpd-comment-date") + "/@title"]
 _DATE_TEXT = _contains_class(
     "comment-metadata", "comment-meta", "commentmetadata", "comment-date", "date", "time"
 )
@@ -72,12 +76,38 @@ def comment_blocks(root: lxml_html.HtmlElement) -> list[tuple[str, lxml_html.Htm
         if not isinstance(element.tag, str):
             continue
         match = _BLOCK_ID.match(element.get("id") or "")
-        if match and element.tag not in ("input", "textarea", "form", "p", "a"):
-            number = match.group(1)
-            if number not in innermost:
-                order.append(number)
-            innermost[number] = element  # iteration is depth first: a later match is deeper
+        if not match or element.tag in ("input", "textarea", "form", "p"):
+            continue
+        number = match.group(1)
+        if element.tag == "a":
+            # Drupal 6/7 and SPIP put the id on an empty <a id="comment-N"></a> just before the
+            # comment's block: the block is the next sibling that holds some text.
+            target = _named_block(element)
+            if target is None or number in innermost:
+                continue
+            order.append(number)
+            innermost[number] = target
+            continue
+        if number not in innermost:
+            order.append(number)
+        innermost[number] = element  # iteration is depth first: a later match is deeper
     return [(number, innermost[number]) for number in order]
+
+
+def _named_block(anchor: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The block an empty ``<a id="comment-N">`` names: its next sibling with text, if any."""
+    if len(anchor) or clean_space(anchor.text_content()):
+        return None  # a real link, not a named anchor
+    for sibling in anchor.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling.tag == "a" and _BLOCK_ID.match(sibling.get("id") or ""):
+            return None  # the next comment's anchor: this one names nothing
+        if sibling.tag == "a" and not clean_space(sibling.text_content()):
+            continue  # another named anchor of the same comment (SPIP: #commentN then #forumN)
+        if clean_space(sibling.text_content()):
+            return sibling
+    return None
 
 
 def _own(block: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
@@ -129,6 +159,13 @@ def _date(own: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - datet
             parsed = parse_date(text, tz=ctx.tz, now=ctx.now, language=ctx.language)
             if parsed is not None:
                 return parsed
+    # The byline line itself: "Soumis par <span>monslateamoi</span>, le lundi 29 octobre 2012 à
+    # 15h46" (only the fast, unambiguous forms: the line also holds a name).
+    author = _first(own, _AUTHOR)
+    line = author.getparent() if author is not None else None
+    text = clean_space(line.text_content()) if line is not None else None
+    if text and len(text) < 160:
+        return parse_date(text, tz=ctx.tz, now=ctx.now, language=ctx.language, slow=False)
     return None
 
 
@@ -143,11 +180,21 @@ def _rating(own: lxml_html.HtmlElement, text: str) -> Rating | None:
         return None
 
 
+_HEADER_MARKS = f".//time | .//*[@datetime] | {_has_class('author', 'fn', 'comment-author', 'says')}"
+
+
+def _is_header(paragraph: lxml_html.HtmlElement) -> bool:
+    text = clean_space(paragraph.text_content()) or ""
+    return len(text) < 100 and bool(paragraph.xpath(_HEADER_MARKS))
+
+
 def _body(own: lxml_html.HtmlElement) -> str:
     found = _first(own, _TEXT)
     if found is not None:
         return _text_of(found)
-    paragraphs = own.xpath(".//p")
+    # A theme without a text class: the paragraphs, less the header line that holds the author
+    # and the date ("MA Sullivan • 2 weeks ago"), which is not the commenter's words.
+    paragraphs = [p for p in own.xpath(".//p") if not _is_header(p)]
     if paragraphs:
         return clean_space("\n\n".join(_text_of(p) for p in paragraphs)) or ""
     return _text_of(own)  # a pingback: a link and an excerpt, no paragraph

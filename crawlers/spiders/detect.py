@@ -46,6 +46,28 @@ _SIGNS: tuple[tuple[str, str], ...] = (
 )
 
 
+# --- Blogs, CMS comments and review sites (issue 9, i9b). Forum signs live above. ---
+_SIGNS += (
+    ("spip", "boolean(//meta[@name='generator'][starts-with(@content,'SPIP')])"),
+    (
+        "blogger",
+        "boolean(//meta[@name='generator'][@content='blogger'] | //dl[@id='comments-block']"
+        " | //div[contains(@class,'comment-thread')]//li[contains(@class,'comment')][starts-with(@id,'c')])",
+    ),
+    (
+        "drupal",
+        "boolean(//meta[translate(@name,'G','g')='generator'][starts-with(@content,'Drupal')]"
+        " | //article[@data-comment-user-id] | //*[contains(@typeof,'sioct:Comment')])",
+    ),
+    ("amazon", "boolean(//*[@data-hook='review'][starts-with(@id,'R')] | //*[@id='cm_cr-review_list'])"),
+    (
+        "trustpilot",
+        "boolean(//script[@id='__NEXT_DATA__']"
+        "[contains(.,'\"businessUnit\"') and contains(.,'\"consumer\"')])",
+    ),
+)
+
+
 def detect_engine(page: Selector) -> str | None:
     """The preset name of the engine that made ``page``, or None."""
     for engine, test in _SIGNS:

@@ -209,7 +209,7 @@ def _post(
         anchor=anchor,
         thread_url=ctx.thread_url or urldefrag(page_url)[0],
         source=Source(kind=SourceKind(ctx.kind), name=ctx.source),
-        title=select_text(node, rule.title) or thread_title,
+        title=" ".join((select_text(node, rule.title) or thread_title or "").split()) or None,  # one line
         text=text,
         author=Author(
             name=select_text(node, rule.author),

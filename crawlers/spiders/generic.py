@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, time
 from urllib.parse import urldefrag
 
 from lxml import html as lxml_html
@@ -36,6 +36,17 @@ def content_anchor(author: str | None, text: str, prefix: str = "post") -> str:
     words = " ".join(fold_text(text).split()[:40])
     raw = f"{fold(author or '')}|{words}"
     return f"{prefix}-{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
+
+
+_FURNITURE = ".//input[@type='search' or @type='text' or @type='email'] | .//*[@role='search']"
+
+
+def _teaser(block: lxml_html.HtmlElement) -> bool:
+    """A link to another page with its title and a date ("Popular posts", related articles):
+    most of its words are link text. A post's words are its own, links or not."""
+    words = len((block.text_content() or "").split())
+    linked = sum(len((a.text_content() or "").split()) for a in block.xpath(".//a[@href]"))
+    return words > 0 and linked / words > 0.5
 
 
 def _signature(element: lxml_html.HtmlElement) -> str:
@@ -100,9 +111,14 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
     best: list[tuple[lxml_html.HtmlElement, datetime]] = []
     best_score = (0, 0)
     for group in _groups(root):
-        dated = [(block, when) for block in group if (when := _date(block, ctx)) is not None]
+        # A block with a text field (a search box, a newsletter sign-up) is page furniture, not a post.
+        posts = [block for block in group if not block.xpath(_FURNITURE) and not _teaser(block)]
+        dated = [(block, when) for block in posts if (when := _date(block, ctx)) is not None]
         if len(dated) < 2:
             continue
+        instants = {when for _, when in dated}
+        if len(dated) >= 3 and len(instants) == 1 and next(iter(instants)).time() != time(0):
+            continue  # every block stamped with the same second: the page's own date, not theirs
         size = sum(len(block.text_content()) for block, _ in dated)
         if (len(dated), size) > best_score:
             best, best_score = dated, (len(dated), size)

@@ -216,6 +216,148 @@ PRESETS: dict[str, Profile] = {
     ),
 }
 
+# --- Blogs, CMS comments and review sites (issue 9, i9b). Forum presets live above. ---
+PRESETS.update(
+    {
+        # SPIP's forums under articles: the anchor sits on an empty <a id="forumN"> before the block
+        # (SPIP 3 "dist" templates and themes derived from them: li.comment-item > div.comment).
+        "spip": Profile(
+            thread_title="h1.h1::text || h1::text",
+            next_page="a.lien_pagination[rel=next]::attr(href) || a[rel=next]::attr(href)",
+            rules=(
+                PostRule(
+                    post="li.comment-item || li.forum-fil",
+                    anchor=(
+                        "xpath:./a[starts-with(@id,'forum')]/@id"
+                        " || xpath:.//a[starts-with(@id,'forum')][1]/@id"
+                    ),
+                    link="xpath:./div/p[contains(@class,'comment-meta')]/a[contains(@rel,'bookmark')]/@href",
+                    author=(
+                        "xpath:./div//span[contains(@class,'reviewer')]//*[contains(@class,'fn')]/text()"
+                        " || xpath:substring-after(normalize-space("
+                        "./div//span[contains(@class,'reviewer')]), 'par ')"
+                        " || xpath:substring-after(normalize-space("
+                        "./div//span[contains(@class,'reviewer')]), 'by ')"
+                    ),
+                    date=(
+                        "xpath:./div/p[contains(@class,'comment-meta')]//time/@datetime"
+                        " || xpath:./div/p[contains(@class,'comment-meta')]"
+                        "//abbr[contains(@class,'dtreviewed')]/@title"
+                    ),
+                    text="xpath:./div/div[contains(@class,'comment-content')]",
+                ),
+            ),
+        ),
+        # Blogger (blogspot): threaded layouts (li.comment, replies in div.comment-replies) and
+        # the classic one (dl#comments-block: dt.comment-author#cN, then dd.comment-body, dd.comment-footer).
+        "blogger": Profile(
+            thread_title="h3.post-title::text || h1.post-title::text",
+            next_page="a.blog-pager-older-link::attr(href)",
+            rules=(
+                PostRule(
+                    post="li.comment || dl#comments-block dt.comment-author",
+                    # The cN id sits on div.comment-block once Blogger's script has run (the
+                    # li then gets a generated bc_0_0B id), on the li or the dt before.
+                    anchor=(
+                        "xpath:./div[contains(@class,'comment-block')]/@id || @id || xpath:./a[@name]/@name"
+                    ),
+                    link="xpath:./div[contains(@class,'comment-block')]//span[contains(@class,'datetime')]/a/@href",
+                    author=(
+                        "xpath:./div[contains(@class,'comment-block')]//cite[contains(@class,'user')]"
+                        " || xpath:./a[not(@name)][1]"
+                    ),
+                    author_url="xpath:./div[contains(@class,'comment-block')]//cite[contains(@class,'user')]/a/@href",
+                    date=(
+                        "xpath:./div[contains(@class,'comment-block')]//span[contains(@class,'datetime')]/a"
+                        " || xpath:following-sibling::dd[contains(@class,'comment-footer')][1]"
+                        "//span[contains(@class,'comment-timestamp')]"
+                    ),
+                    text=(
+                        "xpath:./div[contains(@class,'comment-block')]/*[contains(@class,'comment-content')]"
+                        " || xpath:following-sibling::dd[contains(@class,'comment-body')][1]"
+                    ),
+                ),
+            ),
+        ),
+        # Drupal 7 (div.comment with RDFa about="/comment/N#comment-N", anchor on a preceding
+        # <a id="comment-N">) and Drupal 8-10 (article.comment#comment-N, footer.comment__meta).
+        "drupal": Profile(
+            thread_title="h1.page-title::text || h1.title::text || h1::text",
+            next_page="li.pager-next a::attr(href) || li.pager__item--next a::attr(href)",
+            rules=(
+                PostRule(
+                    post="article.comment || div.comment[typeof] || div.comment",
+                    anchor="@id || xpath:preceding-sibling::a[starts-with(@id,'comment-')][1]/@id",
+                    link="@about || xpath:.//h3/a[contains(@href,'/comment/')]/@href",
+                    author=(
+                        "span.username::text || a.username::text || .comment__author a::text"
+                        " || .comment__author::text"
+                    ),
+                    date=(
+                        "xpath:.//*[contains(@property,'dc:created')]/@content || time::attr(datetime)"
+                        " || .comment__time::text || span.submitted || div.submitted"
+                    ),
+                    text=(
+                        "div.field-name-comment-body || div.field--name-comment-body"
+                        " || div.comment__content || div.content"
+                    ),
+                    title="h3 a::text",
+                ),
+            ),
+        ),
+        # Amazon product and review pages (.com, .fr, .it, .de...): every review carries data-hook
+        # attributes; its id (R2ABC...) is the review's id on every Amazon site.
+        "amazon": Profile(
+            thread_title="a[data-hook=product-link]::text || span#productTitle::text",
+            next_page="li.a-last a::attr(href)",
+            rules=(
+                PostRule(
+                    post="div[data-hook=review] || li[data-hook=review]",
+                    anchor="@id",
+                    link="a[data-hook=review-title]::attr(href)",
+                    author="span.a-profile-name::text",
+                    author_url="a.a-profile::attr(href)",
+                    date="span[data-hook=review-date]::text",
+                    text="span[data-hook=review-body] || div[data-hook=review-collapsed]",
+                    title=(
+                        "xpath:.//*[@data-hook='review-title']/span[not(contains(@class,'a-icon-alt'))]"
+                        "[normalize-space()][last()]/text()"
+                    ),
+                    rating=(
+                        "i[data-hook=review-star-rating] span.a-icon-alt::text"
+                        " || i[data-hook=cmps-review-star-rating] span.a-icon-alt::text"
+                    ),
+                ),
+            ),
+        ),
+        # Trustpilot: the reviews are in the page's Next.js state (script#__NEXT_DATA__), read by
+        # crawlers/spiders/nextdata.py; only the pagination comes from the markup.
+        "trustpilot": Profile(
+            next_page="a[name=pagination-button-next]::attr(href) || a[rel=next]::attr(href)"
+        ),
+    }
+)
+
+# Review widgets embedded in pages of any engine (a Drupal or Shopify shop, a recipe blog): read
+# on every page by the cascade's "widget" layer, whatever the engine detected.
+WIDGETS = Profile(
+    rules=(
+        # Yotpo: div.yotpo-review[data-review-id] (id 0 is the hidden template the script clones).
+        PostRule(
+            post=(
+                "xpath://div[contains(concat(' ', normalize-space(@class), ' '), ' yotpo-review ')]"
+                "[@data-review-id and @data-review-id != '0']"
+            ),
+            anchor="xpath:concat('yotpo-', @data-review-id)",
+            author="span.yotpo-user-name::text",
+            date="span.yotpo-review-date::text",
+            text="div.content-review",
+            title="div.content-title::text",
+            rating="div.yotpo-review-stars span.sr-only::text",
+        ),
+    ),
+)
+
 _PAGE_FIELDS = ("thread_list", "next_page", "thread_title")
 # SiteProfile field -> PostRule field
 _POST_FIELDS = {

@@ -1,10 +1,14 @@
-"""Reviews, comments and forum posts from schema.org data in a page (JSON-LD and microdata).
+"""Reviews, comments and forum posts from schema.org data in a page (JSON-LD, microdata, RDFa).
 
 Each ``Review``, ``Comment``, ``Answer`` or ``DiscussionForumPosting`` item becomes one
 Mention: its ``url``/``@id`` when it has one, else the page URL with a stable
 ``review-<hash>`` (or ``post-<hash>``) anchor; rating from ``reviewRating``; title prefixed with the
 reviewed product and its brand (a review of "VeloBox Pro (Velora)" is about Velora even when
 its text only says "la box").
+
+RDFa (``vocab="https://schema.org/" typeof="Review" property="reviewBody"``) comes out of
+extruct as flat, expanded triples; ``rdfa_items`` folds them back into nested items like
+JSON-LD's, so one walk reads all three syntaxes.
 """
 
 from __future__ import annotations
@@ -87,13 +91,63 @@ def _rating(value: Any) -> Rating | None:
         return None
 
 
+_SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/")
+
+
+def _compact(node: dict[str, Any], nodes: dict[str, dict[str, Any]], seen: frozenset[str]) -> dict[str, Any]:
+    """One expanded RDFa node as a JSON-LD-like item: short schema.org keys, references nested."""
+    item: dict[str, Any] = {}
+    types = [str(t) for t in node.get("@type", [])]
+    if types:
+        item["@type"] = [t.rsplit("/", 1)[-1] for t in types]
+    node_id = str(node.get("@id", ""))
+    if node_id and not node_id.startswith("_:"):
+        item["@id"] = node_id  # a blank node's label says nothing about the item
+    for key, values in node.items():
+        if key.startswith("@") or not key.startswith(_SCHEMA_PREFIXES):
+            continue
+        out = []
+        for value in values if isinstance(values, list) else [values]:
+            if not isinstance(value, dict):
+                out.append(value)
+            elif "@value" in value:
+                out.append(value["@value"])
+            elif (ref := str(value.get("@id", ""))) in nodes and ref not in seen:
+                out.append(_compact(nodes[ref], nodes, seen | {ref}))
+            elif ref:
+                out.append(ref)
+        if out:
+            item[key.rsplit("/", 1)[-1]] = out[0] if len(out) == 1 else out
+    return item
+
+
+def rdfa_items(expanded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """extruct's RDFa output (expanded JSON-LD, one flat node per subject) as nested items."""
+    nodes = {str(n["@id"]): n for n in expanded if isinstance(n, dict) and "@id" in n}
+    referenced = {
+        str(v["@id"])
+        for n in nodes.values()
+        for values in n.values()
+        if isinstance(values, list)
+        for v in values
+        if isinstance(v, dict) and "@id" in v
+    }
+    roots = [n for key, n in nodes.items() if key not in referenced]
+    return [_compact(n, nodes, frozenset({str(n["@id"])})) for n in roots]
+
+
 def schema_items(html: str, page_url: str) -> list[dict[str, Any]]:
     import extruct
 
+    syntaxes = ["json-ld", "microdata"]
+    # The RDFa parser (rdflib) is slow on big pages: run it only where schema.org RDFa can be.
+    rdfa = "typeof=" in html and "schema.org" in html
+    if rdfa:
+        syntaxes.append("rdfa")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # extruct's RDF dependencies warn on import and use
-        data = extruct.extract(html, base_url=page_url, syntaxes=["json-ld", "microdata"], uniform=True)
-    return [*data.get("json-ld", []), *data.get("microdata", [])]
+        data = extruct.extract(html, base_url=page_url, syntaxes=syntaxes, uniform=True)
+    return [*data.get("json-ld", []), *data.get("microdata", []), *rdfa_items(data.get("rdfa", []))]
 
 
 def extract_reviews(html: str, page_url: str, ctx: PageContext) -> PageResult:

@@ -43,7 +43,9 @@ def check(ctx: click.Context, dry_run: bool, now_text: str | None, only: str | N
 
     loaded = loaded_config(ctx)
     now = parse_when(now_text, loaded.config.tz, "--now")
-    report = check_alerts(loaded, now, dry_run, only=only)
+    from crawlers.state import read_empty_runs
+
+    report = check_alerts(loaded, now, dry_run, only=only, empty_runs=read_empty_runs(loaded))
     for decision in report.decisions:
         t = decision.transition
         mark = t.kind or decision.finding.status

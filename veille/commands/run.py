@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
 import click
 
 from core.errors import IndexUnavailable
 from veille.commands.common import loaded_config
+
+if TYPE_CHECKING:
+    from crawlers.state import SourceRun
 
 
 @click.command("process")
@@ -42,7 +49,7 @@ def run(ctx: click.Context) -> None:
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """Jobs, the last collection, the spool, what is indexed, alerts sent and email waiting."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from alerts.outgoing import mail_queue
     from alerts.store import EsAlertStore
@@ -70,8 +77,11 @@ def status(ctx: click.Context) -> None:
 
     with StateStore(state_path(loaded)) as collected:
         last = collected.last_activity()
+        runs = collected.source_runs()
     when = local(datetime.fromtimestamp(last, UTC)) if last else "never (run `veille poll` or `veille crawl`)"
     click.echo(f"last collection: {when}")
+    for line in source_run_lines(runs, local):
+        click.echo(line)
     with Spool(loaded.spool_path) as spool:
         stats = spool.stats()
     click.echo(
@@ -102,6 +112,26 @@ def status(ctx: click.Context) -> None:
         click.echo(f"elasticsearch: unavailable ({exc})")
     finally:
         es.close()
+
+
+def source_run_lines(runs: list[SourceRun], local: Callable[[datetime], str]) -> list[str]:
+    """Per source, what its last run found, with what is missing: no silent zero."""
+    if not runs:
+        return []
+    lines = ["sources (last run):"]
+    for run in runs:
+        when = local(datetime.fromtimestamp(run.at, UTC))
+        line = (
+            f"  {run.source:<20} {run.kind:<6} {when}  {run.items} item(s) from {run.fetched} document(s);"
+            f" {run.empty_pages} page(s) without any post, {run.undated} undated,"
+            f" {run.anonymous} without an author"
+        )
+        if run.errors:
+            line += f"; {run.errors} error(s)"
+        if run.empty_runs:
+            line += f"; NOTHING FOUND on {run.empty_runs} run(s) in a row (see `veille try URL`)"
+        lines.append(line)
+    return lines
 
 
 def register(cli: click.Group) -> None:

@@ -14,7 +14,7 @@ from core.config.sources import Preset
 @click.option("--kind", type=click.Choice(["forum", "blog", "review", "news"]), default="forum")
 @click.option(
     "--preset",
-    type=click.Choice(list(get_args(Preset))),
+    type=click.Choice(list(get_args(Preset))),  # every preset config.yaml accepts
     default="auto",
     show_default=True,
 )

@@ -63,8 +63,11 @@ def process(runtime: Runtime) -> Outcome:
 
 def alerts(runtime: Runtime, now: datetime | None = None) -> Outcome:
     from alerts.engine import check_alerts
+    from crawlers.state import read_empty_runs
 
-    result = check_alerts(runtime.loaded, now=now or datetime.now(UTC), es=runtime.index().es)
+    empty = read_empty_runs(runtime.loaded)  # sources whose crawls find nothing: a source alert
+    now = now or datetime.now(UTC)
+    result = check_alerts(runtime.loaded, now=now, es=runtime.index().es, empty_runs=empty)
     return Outcome(str(result), [], result)
 
 
