@@ -170,8 +170,18 @@ class Analyzer:
         strings = doc.vocab.strings
         words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
         # Parties NER missed (handles, domains, names where a company is expected) count as others.
-        found = other_parties(words, [(ent.start, ent.end) for ent in ents])
-        parties = [*ents, *(_Ent(start, end, "ORG", "", text) for start, end, text in found)]
+        # A person, place or other name NER gave where a company is expected ("celui de Nespresso",
+        # "@sosh_fr", "Free m'a lâché") is a party too: only catalog and ORG spans are taken.
+        known = [ent for ent in ents if ent.ent_id_ or ent.label_ == "ORG"]
+        people = [(ent.start, ent.end) for ent in ents if ent.label_ in ("PER", "LOC")]
+        found = other_parties(words, [(ent.start, ent.end) for ent in known], people) if words else []
+        if found and len(known) < len(ents):
+            claimed = {i for start, end, _ in found for i in range(start, end)}
+            known += [e for e in ents if e not in known and claimed.isdisjoint(range(e.start, e.end))]
+            known.sort()
+        parties = [*known, *(_Ent(start, end, "ORG", "", text) for start, end, text in found)]
+        if found:
+            parties.sort()  # in text order: who is named first and last matters
         parsed = Parsed(
             words=words,
             sents=[(sent.start, sent.end) for sent in doc.sents],

@@ -46,27 +46,30 @@ LEAVE = frozenset(
     "ditched dropped switched moved quit cancelled canceled dumped".split()
 )
 QUIT_PAIRS = frozenset({("done", "with"), ("up", "on"), ("fini", "avec"), ("marre", "de"), ("sick", "of")})
-# Going to a party: "je passe chez Velora", "moving to Velora".
-JOIN_PAIRS = frozenset(
-    {
-        ("passe", "chez"),
-        ("passer", "chez"),
-        ("passee", "chez"),
-        ("finir", "chez"),
-        ("moving", "to"),
-        ("moved", "to"),
-        ("move", "to"),
-        ("switching", "to"),
-        ("switched", "to"),
-        ("switch", "to"),
-        ("went", "with"),
-    }
+# Going to a party: "je passe chez Velora", "je pars quand même chez Velora", "moving to Velora".
+JOIN_HEADS = frozenset(
+    "passe passer passee passes pars part partir partons finir migre moving moved move switching "
+    "switched switch went going".split()
 )
+JOIN_BEFORE = frozenset({"chez", "to", "with", "vers"})  # the word just before the party joined
 REGRET = frozenset({"regrette", "regretter", "regret", "regretting", "regrets"})
+# "les deux", "both": a clause naming nobody speaks about every party of its sentence.
+BOTH_PAIRS = frozenset({("les", "deux"), ("tous", "deux"), ("toutes", "deux"), ("meme", "combat")})
+
+
+def says_both(folded: list[str]) -> bool:
+    """ "both", "les deux", "même combat": what follows is said of every party named."""
+    return "both" in folded or not BOTH_PAIRS.isdisjoint(pairwise(folded))
+
+
 # "Lantier beats Duval", "Velora gagne": the subject is preferred whatever the other words say.
 WINS = frozenset("beats beat outperforms surpasses bat battent surpasse ecrase gagne gagnent".split())
+# "A n'a rien à envier à B", "A est loin derrière": the subject alone is judged.
+ENVY = frozenset({"envier"})
+BEHIND = frozenset({"derriere", "behind"})
 VALUE = frozenset({"vaut", "valent", "vaux"})  # "B ne vaut pas A": A preferred
-NEGATION = frozenset({"ne", "n'", "pas", "not", "n't"})
+NEGATION = frozenset({"ne", "n'", "pas", "not", "n't", "no", "never", "jamais"})
+NOT_COMPARATIVE = frozenset({"other", "rather", "never", "ever", "over", "under", "order", "number"})
 NEAR = 3  # a left or joined party comes within this many words of the cue
 
 
@@ -75,10 +78,11 @@ class Comparison:
     subject: str  # what the clause speaks about, as said
     other: str  # the yardstick: the clause goes the other way for it (or the same way if ``same``)
     cue: int  # token index of the cue word
-    pivot: int = -1  # "moins … que": index of "moins"; the words from it to the cue are reversed
+    pivot: tuple[int, int] | None = None  # "moins … que": the words compared, reversed for the subject
     flip: bool = False  # "moins … que": the clause's polarity is reversed for the subject too
     verdict: int = 0  # +1: the cue alone says the subject is preferred (a switch, "beats")
     same: bool = False  # "aussi … que": the yardstick gets the clause as said
+    negated: bool = False  # "pas meilleur que", "no better than": nothing follows for the yardstick
     scope: str = "clause"  # "clause": only the cue's clause; "sentence": the subject's clauses after it
 
 
@@ -100,26 +104,40 @@ def comparisons(
         i = start + k
         before = [o for s, _, o in spans if s < i]
         after = [(s, o) for s, _, o in spans if s > i]
-        if not after and word not in WINS:
+        if not after and word not in WINS and word not in BEHIND:
             continue
-        found = _compare(folded, k, i, word, before, after)
+        subject_end = max((e for s, e, _ in spans if e <= i), default=start)
+        found = _compare(folded, k, i, word, before, after, subject_end)
         if found is not None and found.subject != found.other:
             out.append(found)
     return out
 
 
 def _compare(
-    folded: list[str], k: int, i: int, word: str, before: list[str], after: list[tuple[int, str]]
+    folded: list[str],
+    k: int,
+    i: int,
+    word: str,
+    before: list[str],
+    after: list[tuple[int, str]],
+    subject_end: int,
 ) -> Comparison | None:
     if word in COMPARE_TO and before:
-        used = [w for w in folded[:k] if w in COMPARATIVES or w in EQUAL]
+        used = [j for j, w in enumerate(folded[:k]) if _comparative(w, j == k - 1 or j == k - 2)]
         if not used:
             return None
-        pivot = max(j for j, w in enumerate(folded[:k]) if w in COMPARATIVES or w in EQUAL)
+        pivot = used[-1]
         last = folded[pivot]
+        negated = any(w in NEGATION for w in folded[max(0, pivot - 2) : pivot])
+        if last in EQUAL and negated:  # "pas aussi fiable que B": B is better
+            return Comparison(before[-1], after[0][1], i)
+        if negated:
+            return Comparison(before[-1], after[0][1], i, negated=True)
         flip = last in LESS
+        # "moins fiable que": "fiable" reversed; "chauffent beaucoup moins que": "chauffent".
+        stretch = (i - k + pivot + 1, i) if pivot + 1 < k else (subject_end, i - k + pivot)
         return Comparison(
-            before[-1], after[0][1], i, pivot=i - k + pivot if flip else -1, flip=flip, same=last in EQUAL
+            before[-1], after[0][1], i, pivot=stretch if flip else None, flip=flip, same=last in EQUAL
         )
     if word in CONTRAST_OF and _preceded(folded, k, CONTRAST_OF[word]):
         other = after[0][1]
@@ -130,10 +148,17 @@ def _compare(
         winner = next((o for _, o in after[1:] if o != other), None)
         if left_at - i > NEAR or winner is None:
             return None
-        regret = any(w in REGRET for w in folded[:k])
+        regret = any(
+            w in REGRET and not any(n in NEGATION for n in folded[max(0, j - 2) : j])
+            for j, w in enumerate(folded[:k])
+        )
         return Comparison(winner, other, i, verdict=-1 if regret else 1, scope="sentence")
     if word in WINS and before:
         return Comparison(before[-1], after[0][1] if after else "", i, verdict=1)
+    if word in ENVY and before and "rien" in folded[max(0, k - 3) : k]:
+        return Comparison(before[-1], "", i, verdict=1)
+    if word in BEHIND and before:
+        return Comparison(before[-1], "", i, verdict=-1)
     if word in VALUE and before and any(w in NEGATION for w in folded[max(0, k - 2) : k + 2]):
         return Comparison(after[0][1], before[-1], i, verdict=1)
     return None
@@ -147,11 +172,18 @@ def verdicts(words: list[str], spans: list[tuple[int, int, str]]) -> list[Verdic
     for s, e, owner in spans:
         window = folded[max(0, s - NEAR) : s]
         pairs = set(pairwise(window))
-        if pairs & JOIN_PAIRS:
+        if window and window[-1] in JOIN_BEFORE and not JOIN_HEADS.isdisjoint(folded[max(0, s - 5) : s - 1]):
             out.append(Verdict(owner, 1))
         elif pairs & QUIT_PAIRS or any(w in LEAVE for w in window) or _finished(folded[e : e + 5]):
             out.append(Verdict(owner, -1))
     return out
+
+
+def _comparative(word: str, close: bool) -> bool:
+    """A comparative word; English "-er" adjectives only right before "than" ("fresher than")."""
+    if word in COMPARATIVES or word in EQUAL:
+        return True
+    return close and len(word) > 4 and word.endswith("er") and word not in NOT_COMPARATIVE
 
 
 def _finished(tail: list[str]) -> bool:

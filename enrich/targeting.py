@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from core.text import fold
-from enrich.comparisons import Comparison, comparisons, verdicts
+from enrich.comparisons import Comparison, comparisons, says_both, verdicts
 
 # A new clause starts at these words (and after , ; :) when a sentence names several parties.
 BREAK_WORDS = frozenset(
@@ -87,7 +87,8 @@ def brand_target(parsed: Parsed, brand: str, units: list[Bounds] | None = None) 
             where.add(index)
         for comp in comps:
             compared.update((comp.subject, comp.other))
-            said = 0 if comp.same else -1 if comp.flip else 1
+            # "moins X que" with X carrying no sentiment, "aussi … que", "pas meilleur que": no side.
+            said = 0 if comp.same or comp.flip or comp.negated else 1
             if brand == comp.subject:
                 lean, verdict = lean + said, verdict or comp.verdict
             elif brand == comp.other:
@@ -144,6 +145,8 @@ def _clause_parts(
         # A yardstick is not what a clause speaks about ("contrairement à Orbitel"): a clause
         # naming nobody else belongs to nobody, and passes on no owner to the clauses after it.
         own = at_cue[:1] or [o for o in dict.fromkeys(named) if o not in yardsticks]
+        if not named and says_both([fold(w) for w in parsed.words[start:end]]):
+            own = list(dict.fromkeys(_owners(parsed, unit)))  # "les deux", "both keep dropping"
         owned.append(own if own or named else None)
     # A clause naming nobody speaks about the party of the clause before it ("Velora est nul, ils
     # ne répondent jamais"); leading ones about the first party named after them.
@@ -162,18 +165,18 @@ def _signed(
     "A est moins réactif que B" the words between "moins" and "que" reversed for A and as said
     for B (the lexicon scores "réactif"; "moins cher" is left out: it is an idiom of its own)."""
     start, end = clause
-    flipped = next((c for c in comps if c.flip and start <= c.cue < end and c.pivot >= start), None)
+    flipped = next((c for c in comps if c.pivot is not None and start <= c.cue < end), None)
     if brand in owners:
-        if flipped is None or flipped.subject != brand:
+        if flipped is None or flipped.pivot is None or flipped.subject != brand:
             return [(clause, 1)]
-        pivot, cue = flipped.pivot, flipped.cue
-        pieces = [((start, pivot), 1), ((pivot + 1, cue), -1), ((cue, end), 1)]
+        low, high = flipped.pivot
+        pieces = [((start, low), 1), ((low, high), -1), ((high, end), 1)]
         return [(bounds, sign) for bounds, sign in pieces if bounds[1] > bounds[0]]
     for comp in comps:
-        if comp.other != brand or comp.subject not in owners:
+        if comp.other != brand or comp.subject not in owners or comp.negated:
             continue
-        if comp is flipped:
-            return [((comp.pivot + 1, comp.cue), 1)] if comp.cue > comp.pivot + 1 else []
+        if comp is flipped and comp.pivot is not None:
+            return [(comp.pivot, 1)] if comp.pivot[1] > comp.pivot[0] else []
         if start <= comp.cue < end or (comp.scope == "sentence" and comp.cue < start):
             return [(clause, 1 if comp.same else -1)]
     return []
@@ -256,8 +259,11 @@ def target_scores(
             ]
             if near and (all(v > 0 for v in near) or all(v < 0 for v in near)):
                 side = 1 if near[0] > 0 else -1
-                same = any(fold(parsed.words[i]) in SAME_WAY for (a, b), _ in mine.parts for i in range(a, b))
-                value = PRIOR * (side if same else -side)
+                said = [fold(parsed.words[i]) for (a, b), _ in mine.parts for i in range(a, b)]
+                if not SAME_WAY.isdisjoint(said):
+                    value = PRIOR * side
+                elif not says_both(said):  # "both keep dropping": not one against the other
+                    value = -PRIOR * side
         out[brand] = value
     return out
 
