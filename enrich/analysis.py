@@ -25,7 +25,7 @@ from enrich.models import BRAND, PRODUCT, Catalog, Pipelines, load_pipelines
 from enrich.parties import other_parties
 from enrich.sentiment_en import EnglishSentiment
 from enrich.sentiment_fr import FrenchSentiment, normalize
-from enrich.targeting import Bounds, Parsed, brand_parts, sentence_units
+from enrich.targeting import Bounds, Parsed, brand_parts, sentence_units, target_scores
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ class _Pending:
     polarity: float  # the lexicon's
     # brand -> (text of its parts, +1 or -1 when reversed, the lexicon's polarity of those parts)
     groups: dict[str, list[tuple[str, int, float]]]
-    several_parties: bool  # the text names more than one party: brands get the lexicon of their parts
+    # Texts naming several parties: each brand's score from the lexicon of its parts (None: not named)
+    fixed: dict[str, float | None] | None
 
 
 def _by_sign(
@@ -169,57 +170,69 @@ class Analyzer:
         strings = doc.vocab.strings
         words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
         # Parties NER missed (handles, domains, names where a company is expected) count as others.
-        found = other_parties(words, [(ent.start, ent.end) for ent in ents])
-        parties = [*ents, *(_Ent(start, end, "ORG", "", text) for start, end, text in found)]
+        # A person, place or other name NER gave where a company is expected ("celui de Nespresso",
+        # "@sosh_fr", "Free m'a lâché") is a party too: only catalog and ORG spans are taken.
+        known = [ent for ent in ents if ent.ent_id_ or ent.label_ == "ORG"]
+        people = [(ent.start, ent.end) for ent in ents if ent.label_ in ("PER", "LOC")]
+        found = other_parties(words, [(ent.start, ent.end) for ent in known], people) if words else []
+        if found and len(known) < len(ents):
+            claimed = {i for start, end, _ in found for i in range(start, end)}
+            known += [e for e in ents if e not in known and claimed.isdisjoint(range(e.start, e.end))]
+            known.sort()
+        parties = [*known, *(_Ent(start, end, "ORG", "", text) for start, end, text in found)]
+        if found:
+            parties.sort()  # in text order: who is named first and last matters
         parsed = Parsed(
             words=words,
             sents=[(sent.start, sent.end) for sent in doc.sents],
             ents=[(ent.start, ent.end, self._owner_of(ent)) for ent in parties],
         )
         targets = list(item.brands) or self._named_brands(ents)
-        parts = {brand: brand_parts(parsed, brand) for brand in targets}
-        if lang == "fr":
-            result = TextAnalysis(lang, None, [], entities)
-            scorer = self.french.scorer(words)
-            polarity = normalize(sum(scorer(*sent) for sent in parsed.sents))
-            units = sentence_units(parsed)
-            groups = {
-                # A brand that every sentence speaks for gets the whole text's verdict: one text to
-                # classify, not two (most mentions name one brand).
-                brand: [(doc.text, 1, polarity)]
-                if [b for b, sign in found if sign > 0] == units
-                else _by_sign(doc, found, scorer)
-                for brand, found in parts.items()
-            }
-            several = len({owner for _, _, owner in parsed.ents if owner is not None}) > 1
-            pending.append(_Pending(result, item, doc.text, polarity, groups, several))
+        several = len({owner for _, _, owner in parsed.ents if owner is not None}) > 1
+        if lang == "en":
+            return self._english(item, doc, parsed, targets, entities)
+        result = TextAnalysis(lang, None, [], entities)
+        scorer = self.french.scorer(words)
+        polarity = normalize(sum(scorer(*sent) for sent in parsed.sents))
+        if several:
+            # Clauses cut around a name ("mais Orbitel est top") are not what the classifier
+            # learnt from (whole reviews and sentences): on the contrastive bench it got 37% of
+            # them right against 72% for the lexicon, which scores words, not documents.
+            fixed = target_scores(parsed, targets, scorer, normalize, self.settings.neutral_band)
+            pending.append(_Pending(result, item, doc.text, polarity, {}, fixed))
             return result
-        return self._english(item, doc, parsed, parts, entities)
+        units = sentence_units(parsed)
+        groups = {}
+        for brand in targets:
+            found = brand_parts(parsed, brand)
+            # A brand that every sentence speaks for gets the whole text's verdict: one text to
+            # classify, not two (most mentions name one brand).
+            whole = [b for b, sign in found if sign > 0] == units
+            groups[brand] = [(doc.text, 1, polarity)] if whole else _by_sign(doc, found, scorer)
+        pending.append(_Pending(result, item, doc.text, polarity, groups, None))
+        return result
 
     def _english(
-        self,
-        item: TextItem,
-        doc: Doc,
-        parsed: Parsed,
-        parts: dict[str, list[tuple[Bounds, int]]],
-        entities: list[Entity],
+        self, item: TextItem, doc: Doc, parsed: Parsed, targets: list[str], entities: list[Entity]
     ) -> TextAnalysis:
         band = self.settings.neutral_band
         model = self.english.model
         sums: dict[tuple[int, int], float] = {}  # a brand's sentences were scored for the text
 
-        def raw(span: tuple[int, int]) -> float:
-            if span not in sums:
-                sums[span] = self.english.raw(doc[span[0] : span[1]].text)
-            return sums[span]
+        def raw(start: int, end: int) -> float:
+            if (start, end) not in sums:
+                sums[start, end] = self.english.raw(doc[start:end].text)
+            return sums[start, end]
 
-        sentence_sums = [raw(sent) for sent in parsed.sents]  # long texts: VADER per sentence is 8x faster
+        sentence_sums = [raw(*sent) for sent in parsed.sents]  # long texts: VADER per sentence is 8x faster
         score = round(normalize(sum(sentence_sums)), 4)
         label = label_for(score, band)
+        found = target_scores(parsed, targets, raw, normalize, band)
         brand_scores = []
-        for brand, found in parts.items():
+        for brand in targets:
             # No sentence names the brand (matched on a query term): the whole text speaks for it.
-            brand_score = round(normalize(sum(sign * raw(s) for s, sign in found)), 4) if found else score
+            value = found[brand]
+            brand_score = score if value is None else round(value, 4)
             brand_scores.append((brand, brand_score, label_for(brand_score, band)))
         return self._finish(item, TextAnalysis("en", None, [], entities), model, score, label, brand_scores)
 
@@ -243,16 +256,14 @@ class Analyzer:
             whole = probabilities[texts[job.text]]
             score, label = _score_label(whole, job.polarity)
             brand_scores = []
+            for brand, value in (job.fixed or {}).items():
+                if value is None:  # the text never names it: the whole text speaks for it
+                    brand_scores.append((brand, score, label))
+                else:
+                    brand_scores.append((brand, round(value, 4), label_for(value, band)))
             for brand, groups in job.groups.items():
                 if not groups:
                     brand_scores.append((brand, score, label))
-                    continue
-                if job.several_parties:
-                    # Clauses cut around a name ("mais Orbitel est top") are not what the classifier
-                    # learnt from (whole reviews and sentences): on the contrastive bench it gets 37%
-                    # of them right against 72% for the lexicon, which scores words, not documents.
-                    polarity = sum(sign * value for _, sign, value in groups) / len(groups)
-                    brand_scores.append((brand, round(polarity, 4), label_for(polarity, band)))
                     continue
                 # A brand on the losing side of a comparison gets the clause's polarity reversed.
                 rows = [probabilities[texts[text]][:: -1 if sign < 0 else 1] for text, sign, _ in groups]

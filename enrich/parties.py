@@ -49,7 +49,35 @@ PARTY_CONTEXT_PAIRS = frozenset(
         ("difference", "du"),
         ("opposition", "a"),
         ("to", "switch"),
+        ("celui", "de"),
+        ("celle", "de"),
+        ("ceux", "de"),
+        ("celles", "de"),
+        ("celui", "d'"),
+        ("celle", "d'"),
+        ("nothing", "like"),
+        ("voir", "avec"),
+        ("done", "with"),
+        ("up", "on"),
+        ("of", "course"),
     ]
+)
+# "Acme Telecom Inc.", "Durand SAS": a legal form after capitalised words names a company.
+LEGAL_FORMS = frozenset(
+    "inc inc. ltd ltd. llc corp corp. co. plc gmbh ag sa sas sarl sasu eurl nv bv".split()
+)
+# A capitalised word opening a clause and followed by one of these is the clause's subject:
+# "Free m'a lâché", "Verizon dropped my calls". Only taken when the sentence names another party.
+SUBJECT_NEXT = frozenset(
+    "m' m me t' te l' n' ne nous vous a ont est sont etait avait coupe is was has had have are were "
+    "did does would will can could never just keeps kept still always".split()
+)
+CLAUSE_OPENERS = frozenset({".", "!", "?", ",", ";", ":", "-", "(", "..."})
+# Capitalised words that often open a clause and are never a company.
+_STARTERS = frozenset(
+    "my our your his her their this that these those it there here he she we they you what who "
+    "everything nothing someone nobody everyone today yesterday tomorrow ce cette cela ca mon ma mes "
+    "notre nos votre vos son sa ses leur leurs tout tous rien personne hier aujourd'hui demain".split()
 )
 _NOT_NAMES = frozenset(
     ["I", "Je", "J'", "Il", "Elle", "On", "Nous", "Vous", "Ils", "The", "A", "Le", "La", "Les"]
@@ -58,9 +86,13 @@ _NOT_NAMES = frozenset(
 Span = tuple[int, int, str]  # token start, end, text
 
 
-def other_parties(words: Sequence[str], taken: Sequence[tuple[int, int]]) -> list[Span]:
-    """Spans of ``words`` that name a party, outside the ``taken`` (start, end) spans."""
+def other_parties(
+    words: Sequence[str], taken: Sequence[tuple[int, int]], not_subjects: Sequence[tuple[int, int]] = ()
+) -> list[Span]:
+    """Spans of ``words`` that name a party, outside the ``taken`` (start, end) spans (the parties
+    already known); a clause's opening word inside ``not_subjects`` (people, places) is not one."""
     covered = {i for start, end in taken for i in range(start, end)}
+    people = {i for start, end in not_subjects for i in range(start, end)}
     out: list[Span] = []
     folded = [fold(w) for w in words] if any(_capitalised(w) for w in words) else []
     i = 0
@@ -73,15 +105,46 @@ def other_parties(words: Sequence[str], taken: Sequence[tuple[int, int]]) -> lis
             out.append((i, i + 1, word))
             i += 1
             continue
-        if _capitalised(word) and _in_party_context(folded, i):
+        if _capitalised(word):
             end = i + 1
-            while end < len(words) and end not in covered and _capitalised(words[end]):
+            while (
+                end < len(words)
+                and end not in covered
+                and _capitalised(words[end])
+                and folded[end] not in LEGAL_FORMS
+            ):
                 end += 1
-            out.append((i, end, " ".join(words[i:end])))
-            i = end
-            continue
+            legal = end < len(words) and folded[end] in LEGAL_FORMS
+            if (
+                legal
+                or _in_party_context(folded, i)
+                or (i not in people and _opens_clause(words, folded, i, end) and _another(words, covered, i))
+            ):
+                end += legal
+                out.append((i, end, " ".join(words[i:end])))
+                i = end
+                continue
         i += 1
     return out
+
+
+def _opens_clause(words: Sequence[str], folded: list[str], i: int, end: int) -> bool:
+    opens = i == 0 or words[i - 1] in CLAUSE_OPENERS or "\n" in words[i - 1]
+    if not opens or folded[i] in _STARTERS or end >= len(words):
+        return False
+    after = folded[end]
+    return after in SUBJECT_NEXT or (len(after) > 4 and after.endswith("ed"))  # "Verizon dropped"
+
+
+def _another(words: Sequence[str], covered: set[int], i: int) -> bool:
+    """A known party in the same sentence as word ``i``."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(words) and words[j] not in (".", "!", "?") and "\n" not in words[j]:
+            if j in covered:
+                return True
+            j += step
+    return False
 
 
 def _capitalised(word: str) -> bool:

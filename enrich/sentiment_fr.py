@@ -259,8 +259,10 @@ class FrenchSentiment:
             tail = folded[unit.end : unit.end + 4]
             return not (any(w in RESTRICTIVE for w in tail) and not any(w in POST_NEGATORS for w in tail))
         if unit.end - unit.start == 1 and self._is_inflected_verb(lowered[unit.start]):
-            # Spoken French drops "ne": "j'aime pas", "ça marche plus".
-            return any(w in POST_NEGATORS for w in folded[unit.end : unit.end + 2])
+            # Spoken French drops "ne": "j'aime pas", "ça marche plus" (but not "répond plus vite que").
+            after = folded[unit.end : unit.end + 2]
+            comparative = "plus" in after and not RESTRICTIVE.isdisjoint(folded[unit.end : unit.end + 5])
+            return not comparative and any(w in POST_NEGATORS for w in after)
         return False
 
     def _ne_before(self, folded: list[str], j: int) -> bool:

@@ -5,94 +5,20 @@ also names someone else ("le SAV de Velora est nul mais Orbitel est top").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from core.text import fold
+from enrich.comparisons import Comparison, comparisons, says_both, verdicts
 
 # A new clause starts at these words (and after , ; :) when a sentence names several parties.
 BREAK_WORDS = frozenset(
-    [
-        "mais",
-        "cependant",
-        "pourtant",
-        "toutefois",
-        "neanmoins",
-        "tandis",
-        "contrairement",
-        "but",
-        "whereas",
-        "while",
-        "unlike",
-        "however",
-        "although",
-        "though",
-    ]
+    "mais cependant pourtant toutefois neanmoins tandis contrairement but whereas while unlike however "
+    "although though".split()
 )
 BREAK_PAIRS = frozenset({("par", "contre"), ("en", "revanche"), ("alors", "que"), ("sauf", "que")})
 PUNCT_BREAKS = frozenset({",", ";", ":"})
-
-# "plus fiable que", "better than": the party after the conjunction is the yardstick.
-COMPARATIVES = frozenset(
-    [
-        "plus",
-        "moins",
-        "mieux",
-        "pire",
-        "pires",
-        "meilleur",
-        "meilleure",
-        "meilleurs",
-        "meilleures",
-        "superieur",
-        "superieure",
-        "inferieur",
-        "inferieure",
-        "autant",
-        "aussi",
-        "more",
-        "less",
-        "better",
-        "worse",
-        "cheaper",
-        "faster",
-        "slower",
-        "best",
-        "worst",
-    ]
-)
-COMPARE_TO = frozenset({"que", "qu'", "qu", "than"})
-# Marker word -> the word that must come just before it (empty: the marker alone).
-CONTRAST_OF: dict[str, frozenset[str]] = {
-    "contrairement": frozenset(),
-    "unlike": frozenset(),
-    "difference": frozenset({"la"}),
-    "oppose": frozenset({"par"}),  # "par opposition à"
-    "opposed": frozenset({"as"}),
-    "compare": frozenset(),
-    "comparaison": frozenset({"en"}),
-    "rapport": frozenset({"par"}),
-}
-LEAVE = frozenset(
-    [
-        "quitte",
-        "quitter",
-        "quittons",
-        "quittez",
-        "quittes",
-        "lache",
-        "lacher",
-        "abandonne",
-        "resilie",
-        "left",
-        "leave",
-        "leaving",
-        "ditched",
-        "dropped",
-        "switched",
-        "moved",
-    ]
-)
 Bounds = tuple[int, int]  # token offsets [start, end) in the doc
 
 
@@ -106,41 +32,75 @@ class Parsed:
     ents: list[tuple[int, int, str | None]]  # start, end and the party the entity names (or None)
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a text says about one party: its parts, each +1 or -1 when what it says goes the other
+    way for the party ("Velora est plus fiable qu'Orbitel" is -1 for Orbitel); ``lean``, the side
+    comparisons put it on when the words themselves carry no sentiment ("Unlike Orbitel, Velora
+    answers the phone"); ``verdict``, the side a switch or a win puts it on whatever the words
+    ("J'ai quitté Orbitel pour Velora"); ``units``, the sentence units its parts lie in."""
+
+    parts: list[tuple[Bounds, int]] = field(default_factory=list)
+    lean: int = 0
+    verdict: int = 0
+    units: frozenset[int] = frozenset()
+
+
 def brand_segments(parsed: Parsed, brand: str) -> list[Bounds]:
     """The sentences (or clauses) about ``brand``, reversed ones included; see ``brand_parts``."""
     return [bounds for bounds, _ in brand_parts(parsed, brand)]
 
 
 def brand_parts(parsed: Parsed, brand: str) -> list[tuple[Bounds, int]]:
-    """The sentences (or clauses) about ``brand``, each with +1, or -1 when what it says goes the
-    other way for the brand ("Velora est plus fiable qu'Orbitel" is -1 for Orbitel); empty when
-    the text never names the brand.
+    """The parts of ``brand_target``: empty when the text never names the brand."""
+    return brand_target(parsed, brand).parts
+
+
+def brand_target(parsed: Parsed, brand: str, units: list[Bounds] | None = None) -> Target:
+    """The sentences (or clauses) about ``brand`` and the side comparisons put it on.
 
     A sentence naming nobody belongs to the last party named before it ("Ma box Velora est en
     panne. C'est inadmissible !"), or to the first named after it when it comes first; after a
-    comparison it belongs to the winner. A sentence naming the brand and someone else is cut into
-    clauses, resolved the same way.
+    comparison it belongs to the comparison's subject. A sentence naming the brand and someone
+    else is cut into clauses, resolved the same way.
     """
-    sents = sentence_units(parsed)
-    owners_in = [_owners(parsed, sent) for sent in sents]
-    named: list[set[str]] = [set(owners) for owners in owners_in]
-    if not any(brand in owners for owners in named):
-        return []
+    units = sentence_units(parsed) if units is None else units
+    owners_in = [_owners(parsed, unit) for unit in units]
+    if not any(brand in owners for owners in owners_in):
+        return Target()
     parts: list[tuple[Bounds, int]] = []
+    where: set[int] = set()
+    lean = verdict = 0
+    compared: set[str] = set()
     current = next((owners[0] for owners in owners_in if owners), None)
-    for sent, owners, ordered in zip(sents, named, owners_in, strict=True):
-        foils = foils_in(parsed, sent) if len(owners) > 1 else {}
-        if brand in foils:
-            winner = foils[brand]
-            parts.extend((clause, -1) for clause in _clauses_about(parsed, sent, winner, foils))
-        elif brand in owners and len(owners) > 1:
-            parts.extend((clause, 1) for clause in _clauses_about(parsed, sent, brand, foils))
-        elif (current if not owners else next(iter(owners))) == brand:
-            parts.append((sent, 1))
-        if owners:
-            winners = [o for o in ordered if o not in foils]
-            current = winners[-1] if winners else ordered[-1]
-    return parts
+    for index, (unit, ordered) in enumerate(zip(units, owners_in, strict=True)):
+        named = set(ordered)
+        comps = _comparisons(parsed, unit) if len(named) > 1 else []
+        if comps or (brand in named and len(named) > 1):
+            found = _clause_parts(parsed, unit, brand, comps)
+        elif (current if not named else ordered[0]) == brand:
+            found = [(unit, 1)]
+        else:
+            found = []
+        parts.extend(found)
+        if found:
+            where.add(index)
+        for comp in comps:
+            compared.update((comp.subject, comp.other))
+            # "moins X que" with X carrying no sentiment, "aussi … que", "pas meilleur que": no side.
+            said = 0 if comp.same or comp.flip or comp.negated else 1
+            if brand == comp.subject:
+                lean, verdict = lean + said, verdict or comp.verdict
+            elif brand == comp.other:
+                lean, verdict = lean - said, verdict or -comp.verdict
+        if comps:
+            current = comps[-1].subject
+        elif ordered:
+            current = ordered[-1]
+    if not verdict and brand not in compared and len({o for owners in owners_in for o in owners}) > 1:
+        spans = [(s, e, o) for s, e, o in parsed.ents if o is not None]
+        verdict = next((v.sign for v in verdicts(parsed.words, spans) if v.party == brand), 0)
+    return Target(parts, (lean > 0) - (lean < 0), verdict, frozenset(where))
 
 
 def sentence_units(parsed: Parsed) -> list[Bounds]:
@@ -157,39 +117,10 @@ def sentence_units(parsed: Parsed) -> list[Bounds]:
     return out
 
 
-def foils_in(parsed: Parsed, sent: Bounds) -> dict[str, str]:
-    """Parties on the losing side of a comparison in ``sent``, each with the party it loses to:
-    "A plus/mieux/pire … que B", "A better than B", "contrairement à / à la différence de / unlike
-    B, A …", "j'ai quitté B pour A", "I left B for A", "passé de B à A"."""
-    start, end = sent
-    folded = [fold(w) for w in parsed.words[start:end]]
+def _comparisons(parsed: Parsed, unit: Bounds) -> list[Comparison]:
+    start, end = unit
     spans = sorted((s, e, o) for s, e, o in parsed.ents if o is not None and s >= start and e <= end)
-    out: dict[str, str] = {}
-    for k, word in enumerate(folded):
-        i = start + k
-        before = [o for s, _, o in spans if s < i and o is not None]
-        after = [o for s, _, o in spans if s > i and o is not None]
-        winner: str | None
-        if not after:
-            continue
-        if word in COMPARE_TO and any(w in COMPARATIVES for w in folded[:k]) and before:
-            foil, winner = after[0], before[-1]
-        elif word in CONTRAST_OF and _preceded(folded, k, CONTRAST_OF[word]):
-            foil = after[0]
-            winner = next((o for o in after[1:] if o != foil), None) or (before[-1] if before else None)
-        elif word in LEAVE:
-            foil = after[0]
-            winner = next((o for o in after[1:] if o != foil), None)
-        else:
-            continue
-        if winner is not None and winner != foil and foil not in out:
-            out[foil] = winner
-    return out
-
-
-def _preceded(folded: list[str], k: int, heads: frozenset[str]) -> bool:
-    """``heads`` is empty (the word alone marks the contrast) or holds the word just before."""
-    return not heads or (k > 0 and folded[k - 1] in heads) or (k > 1 and folded[k - 2] in heads)
+    return comparisons(parsed.words, spans, start, end)
 
 
 def _owners(parsed: Parsed, span: Bounds) -> list[str]:
@@ -198,26 +129,57 @@ def _owners(parsed: Parsed, span: Bounds) -> list[str]:
     return [owner for s, e, owner in parsed.ents if s >= start and e <= end and owner is not None]
 
 
-def _clauses_about(parsed: Parsed, sent: Bounds, brand: str, foils: dict[str, str]) -> list[Bounds]:
-    clauses = _split(parsed, sent)
-    named: list[str | None] = []
-    for clause in clauses:
-        # A foil is only the yardstick of a clause ("contrairement à Orbitel"): a clause naming
-        # nothing else belongs to nobody, and passes on no owner to the clauses after it.
-        everyone = _owners(parsed, clause)
-        owners = [o for o in everyone if o not in foils or o == brand]
-        named.append(brand if brand in owners else owners[0] if owners else _YARDSTICK if everyone else None)
-    # A clause naming nobody speaks about the last party named before it ("Velora est nul, ils ne
-    # répondent jamais"); leading ones about the first party named after them.
-    resolved: list[str | None] = []
-    last: str | None = next((o for o in named if o is not None), None)
-    for owner in named:
-        last = owner if owner is not None else last
-        resolved.append(last)
-    return [clause for clause, owner in zip(clauses, resolved, strict=True) if owner == brand]
+def _clause_parts(
+    parsed: Parsed, unit: Bounds, brand: str, comps: list[Comparison]
+) -> list[tuple[Bounds, int]]:
+    """The clauses of ``unit`` that speak about ``brand``, each with its sign."""
+    clauses = _split(parsed, unit)
+    subjects = {c.subject for c in comps}
+    yardsticks = {c.other for c in comps} - subjects
+    owned: list[list[str] | None] = []
+    for start, end in clauses:
+        # The clause holding a comparison's cue speaks about its subject, even when the subject
+        # was named in an earlier clause ("Je suis chez Velora depuis un an, bien mieux que chez SFR").
+        at_cue = [c.subject for c in comps if start <= c.cue < end and c.scope == "clause"]
+        named = _owners(parsed, (start, end))
+        # A yardstick is not what a clause speaks about ("contrairement à Orbitel"): a clause
+        # naming nobody else belongs to nobody, and passes on no owner to the clauses after it.
+        own = at_cue[:1] or [o for o in dict.fromkeys(named) if o not in yardsticks]
+        if not named and says_both([fold(w) for w in parsed.words[start:end]]):
+            own = list(dict.fromkeys(_owners(parsed, unit)))  # "les deux", "both keep dropping"
+        owned.append(own if own or named else None)
+    # A clause naming nobody speaks about the party of the clause before it ("Velora est nul, ils
+    # ne répondent jamais"); leading ones about the first party named after them.
+    last = next((o for o in owned if o is not None), [])
+    out: list[tuple[Bounds, int]] = []
+    for clause, own in zip(clauses, owned, strict=True):
+        last = own if own is not None else last
+        out.extend(_signed(brand, clause, last, comps))
+    return out
 
 
-_YARDSTICK = "\x00yardstick"  # the owner of a clause that only names a foil
+def _signed(
+    brand: str, clause: Bounds, owners: list[str], comps: list[Comparison]
+) -> list[tuple[Bounds, int]]:
+    """What ``clause`` says about ``brand``: nothing, the clause as said or reversed, or for
+    "A est moins réactif que B" the words between "moins" and "que" reversed for A and as said
+    for B (the lexicon scores "réactif"; "moins cher" is left out: it is an idiom of its own)."""
+    start, end = clause
+    flipped = next((c for c in comps if c.pivot is not None and start <= c.cue < end), None)
+    if brand in owners:
+        if flipped is None or flipped.pivot is None or flipped.subject != brand:
+            return [(clause, 1)]
+        low, high = flipped.pivot
+        pieces = [((start, low), 1), ((low, high), -1), ((high, end), 1)]
+        return [(bounds, sign) for bounds, sign in pieces if bounds[1] > bounds[0]]
+    for comp in comps:
+        if comp.other != brand or comp.subject not in owners or comp.negated:
+            continue
+        if comp is flipped and comp.pivot is not None:
+            return [(comp.pivot, 1)] if comp.pivot[1] > comp.pivot[0] else []
+        if start <= comp.cue < end or (comp.scope == "sentence" and comp.cue < start):
+            return [(clause, 1 if comp.same else -1)]
+    return []
 
 
 def _is_emoji(word: str) -> bool:
@@ -246,3 +208,66 @@ def _split(parsed: Parsed, sent: Bounds) -> list[Bounds]:
             starts.append(i)
     bounds = [*starts, len(folded)]
     return [(offset + a, offset + b) for a, b in pairwise(bounds) if b > a]
+
+
+# The score a comparison or a contrast alone gives (a clear but mild verdict), and the words that
+# say a party fares the same as the one before ("Velora a coupé hier, Orbitel aussi").
+PRIOR = 0.3
+SAME_WAY = frozenset("aussi egalement pareil idem too also either same".split())
+
+
+def target_scores(
+    parsed: Parsed,
+    brands: list[str],
+    raw: Callable[[int, int], float],
+    squash: Callable[[float], float],
+    band: float,
+) -> dict[str, float | None]:
+    """Each brand's score from the parts about it (``raw`` scores a token span, ``squash`` maps a
+    sum into -1..1); None when the text never names the brand.
+
+    When the words about a brand carry no sentiment, what the text says of the others decides:
+    a comparison's side ("Unlike Orbitel, Velora actually answers the phone"), else the opposite
+    of the parties next to it that have a clear sentiment ("Velora a perdu ma commande, Orbitel
+    me l'a livrée le lendemain"), or the same when it says so ("…, Orbitel aussi").
+    """
+    units = sentence_units(parsed)
+    parties = list(dict.fromkeys([*brands, *(o for _, _, o in parsed.ents if o is not None)]))
+    targets = {party: brand_target(parsed, party, units) for party in parties}
+    first: dict[str, float | None] = {}
+    for party, target in targets.items():
+        if not target.parts:
+            first[party] = None
+            continue
+        value = squash(sum(sign * raw(*bounds) for bounds, sign in target.parts))
+        if target.verdict:
+            value = target.verdict * max(abs(value), PRIOR)
+        elif abs(value) < band and target.lean:
+            value = target.lean * PRIOR
+        first[party] = value
+    out: dict[str, float | None] = {}
+    for brand in brands:
+        value, mine = first[brand], targets[brand]
+        if value is not None and abs(value) < band:
+            near = [
+                other_value
+                for other, other_value in first.items()
+                if other != brand
+                and other_value is not None
+                and abs(other_value) >= band
+                and _near(targets[other].units, mine.units)
+            ]
+            if near and (all(v > 0 for v in near) or all(v < 0 for v in near)):
+                side = 1 if near[0] > 0 else -1
+                said = [fold(parsed.words[i]) for (a, b), _ in mine.parts for i in range(a, b)]
+                if not SAME_WAY.isdisjoint(said):
+                    value = PRIOR * side
+                elif not says_both(said):  # "both keep dropping": not one against the other
+                    value = -PRIOR * side
+        out[brand] = value
+    return out
+
+
+def _near(units: frozenset[int], others: frozenset[int]) -> bool:
+    """Parts in the same sentence unit or in adjacent ones."""
+    return any(abs(a - b) <= 1 for a in units for b in others)

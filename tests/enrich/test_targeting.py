@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enrich.parties import other_parties
-from enrich.targeting import Parsed, brand_parts, sentence_units
+from enrich.targeting import Parsed, brand_parts, brand_target, sentence_units, target_scores
 
 BRANDS = {"Velora", "Orbitel", "Nexa"}
 
@@ -73,3 +73,62 @@ def test_unknown_organisations_are_other_parties():
 def test_a_sentence_about_someone_else_is_not_the_brand_s():
     text = "Ma box Velora marche . Mon voisin chez Bouygues est furieux ."
     assert parts(text, "Velora") == [("Ma box Velora marche .", 1)]
+
+
+def test_moins_que_reverses_the_compared_words_for_the_subject():
+    text = "Orbitel est nettement moins fiable qu' Velora"
+    assert ("fiable", -1) in parts(text, "Orbitel")
+    assert parts(text, "Velora") == [("fiable", 1)]
+
+
+def test_a_negated_comparison_says_nothing_of_the_yardstick():
+    assert parts("Velora n' est pas meilleur qu' Orbitel", "Orbitel") == []
+    # "les deux" / "both": a clause naming nobody goes to every party of the sentence.
+    text = "Velora n' est pas meilleur qu' Orbitel , les deux coupent"
+    assert parts(text, "Orbitel") == [("les deux coupent", 1)]
+
+
+def test_a_switch_is_a_verdict_unless_regretted():
+    parsed = parse("J' ai quitté Orbitel pour Velora")
+    assert (brand_target(parsed, "Velora").verdict, brand_target(parsed, "Orbitel").verdict) == (1, -1)
+    parsed = parse("Je regrette d' avoir quitté Orbitel pour Velora")
+    assert (brand_target(parsed, "Velora").verdict, brand_target(parsed, "Orbitel").verdict) == (-1, 1)
+    parsed = parse("Je ne regrette pas d' avoir quitté Orbitel pour Velora")
+    assert brand_target(parsed, "Velora").verdict == 1
+    # Across sentences: "done with X", "je passe chez Y".
+    parsed = parse("Nexa , c' est fini . Je passe chez Velora , au moins ils répondent .")
+    assert (brand_target(parsed, "Nexa").verdict, brand_target(parsed, "Velora").verdict) == (-1, 1)
+
+
+def test_a_neutral_brand_gets_the_side_opposite_to_its_neighbour():
+    parsed = parse("Velora a perdu ma commande , Orbitel me l' a livrée le lendemain .")
+    lexicon = {"perdu": -2.0}
+
+    def raw(start: int, end: int) -> float:
+        return sum(lexicon.get(w, 0.0) for w in parsed.words[start:end])
+
+    scores = target_scores(parsed, ["Velora", "Orbitel"], raw, lambda x: max(-1.0, min(1.0, x / 4)), 0.05)
+    assert scores["Velora"] < 0 < scores["Orbitel"]
+    parsed = same = parse("Velora a perdu ma commande , Orbitel aussi .")
+    scores = target_scores(same, ["Velora", "Orbitel"], raw, lambda x: max(-1.0, min(1.0, x / 4)), 0.05)
+    assert scores["Orbitel"] < 0
+
+
+def test_english_sentences_naming_two_companies(analyze):
+    def towards(text: str, brand: str) -> str:
+        return analyze(text, brands=(brand,)).brand_sentiments[0].label
+
+    text = "Unlike Orbitel, Velora actually answers the phone."
+    assert (towards(text, "Velora"), towards(text, "Orbitel")) == ("positive", "negative")
+    text = "I switched from Velora to Nexa Mobile, best decision ever."
+    assert (towards(text, "Velora"), towards(text, "Nexa Mobile")) == ("negative", "positive")
+    text = "Velora is less reliable than Orbitel, sadly."
+    assert (towards(text, "Velora"), towards(text, "Orbitel")) == ("negative", "positive")
+    # Companies nobody configured: a legal form, a clause's subject, a handle.
+    assert towards(
+        "Acme Telecom Inc. cut my line twice this week, Velora has been rock solid.", "Velora"
+    ) == ("positive")
+    assert (
+        towards("Thanks @velora for fixing it so fast! @orbitel still hasn't replied.", "Velora")
+        == "positive"
+    )
