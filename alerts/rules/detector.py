@@ -24,9 +24,10 @@ Statistics, in three steps.
    the windows; a window of length ``w`` checked every 5 minutes amounts to about
    ``30 d / w x (1 + ln(w / 5 min))`` independent looks a month (overlapping sliding windows, the
    scan-statistic correction), so each look gets ``alpha_w = budget / (7 x looks)``. A window also
-   needs ``min_count`` mentions and ``min_ratio`` x its expectation, and (negative rule) a negative
-   share significantly above the usual one (binomial tail, 1 %): a news day that lifts every
-   mention is not a bad buzz.
+   needs ``min_count`` mentions and ``min_ratio`` x its expectation, and (negative rule) when the
+   other mentions have risen too (tail at 5 %), a negative share significantly above the usual one
+   (binomial tail, 1 %): a news day that lifts every mention is not a bad buzz, while a pure
+   negative excess on a small brand is not held back by a share computed on a handful of mentions.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ TREND_MENTIONS = 10.0
 TREND_HOURS = 72
 TREND_LIMITS = (0.5, 3.0)
 SHARE_ALPHA = 0.01
+OTHERS_RISEN_P = 0.05  # the other mentions count as risen (news day?) below this tail probability
 LIVE_SHARE = 0.5  # share of its even part of the excess the last quarter of a firing window holds
 LIVE_P = 0.1  # how unusual that last quarter must be on its own
 # A generic daily shape (hour 0..23), for the cold-start prior only: how much of its peak volume a
@@ -340,7 +342,13 @@ def _judge(length: timedelta, count: int, total: int | None, expected: float, li
     p_value = tail(count, expected, phi)
     share_ok = True
     if params.check_share and total is not None and profile.usual_share is not None:
-        share_ok = binomial_tail(count, total, profile.usual_share) <= SHARE_ALPHA
+        share = profile.usual_share
+        # The share test tells a bad buzz from a news day that lifts every mention. When the other
+        # mentions are at their usual level (a pure negative excess) there is no news day to rule
+        # out, and on a small brand the test would only add noise (3 negatives out of 5 mentions).
+        others, usual_others = total - count, expected * (1 - share) / share
+        if tail(others, usual_others, phi) <= OTHERS_RISEN_P:
+            share_ok = binomial_tail(count, total, share) <= SHARE_ALPHA
     return Window(length, count, expected, p_value, alpha, share, share_ok, live)
 
 

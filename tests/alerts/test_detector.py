@@ -120,6 +120,20 @@ def test_a_news_day_lifting_every_mention_is_not_a_negative_buzz():
     assert buzz.status == "firing"
 
 
+def test_a_pure_negative_excess_on_a_small_brand_needs_no_share_test():
+    # About one negative mention a day; three in half an hour, with the other mentions at their
+    # usual trickle (one). 3 of 4 is not a significant share at 1 %, but nothing else rose: no
+    # news day to rule out, so the count alone decides.
+    profile = learn(hourly_history(lambda h: 0.05, 28 * 24, NOW - 12 * HOUR), TZ)
+    assert profile is not None
+    neg = [0] * 138 + [1, 0, 1, 0, 1, 0]
+    verdict = scan(recent(neg, [0] * 138 + [1, 1, 1, 0, 1, 0]), profile, TZ, NEG)
+    assert verdict.status == "firing", verdict.why
+    # The same three among a burst of other mentions (a news item) must pass the share test.
+    news = scan(recent(neg, [0] * 138 + [4, 3, 4, 3, 4, 3]), profile, TZ, NEG)
+    assert news.status != "firing", news.why
+
+
 def test_a_past_buzz_does_not_hide_the_next_one():
     history = hourly_history(lambda h: 0.1, 28 * 24, NOW - 12 * HOUR)
     values = list(history.values)
