@@ -68,7 +68,31 @@ def test_too_little_history_is_learning_not_firing():
     assert learn(history, TZ) is None
     profile = learn(hourly_history(lambda h: 1.0, 24, NOW - 12 * HOUR), TZ)
     assert profile is not None
-    assert scan(recent([None] * 10 + [5] * 134), profile, TZ, NEG).status == "learning"
+    assert scan(recent([None] * 142 + [5] * 2), profile, TZ, NEG).status == "learning"
+    # Only the windows wholly after the first known bin are judged.
+    young = scan(recent([None] * 100 + [0] * 44), profile, TZ, NEG)
+    assert young.status == "normal" or max(w.length for w in young.windows) <= timedelta(hours=2)
+
+
+def _rule():
+    return build_rule(NegativeSpikeRule(name="n", type="negative_spike"), RuleContext(("Velora",), (), TZ))
+
+
+def test_cold_start_judges_a_brand_a_few_hours_old_on_its_own_hours():
+    # Installed 6 h ago (no history profile yet), about 1 negative mention an hour among 5 others.
+    rng = random.Random(4)
+    calm = [None] * 72 + [1 if rng.random() < 1 / 12 else 0 for _ in range(72)]
+    totals = [None if v is None else v + (1 if i % 2 else 0) for i, v in enumerate(calm)]
+    quiet = _rule().judge("Velora", None, recent(calm, totals))  # type: ignore[attr-defined]
+    assert quiet.status in ("normal", "elevated"), quiet.figures
+    # Then 20 negative mentions in the last hour: a bad buzz, even on its first day.
+    buzz = [*calm[:132], 1, 2, 2, 1, 2, 2, 1, 2, 2, 1, 2, 2]
+    tot = totals[:132] + [v + 1 for v in buzz[132:]]
+    finding = _rule().judge("Velora", None, recent(buzz, tot))  # type: ignore[attr-defined]
+    assert finding.status == "firing", finding.figures
+    # Two hours old is too young to judge anything.
+    young = [None] * 120 + [0] * 12 + buzz[132:]
+    assert _rule().judge("Velora", None, recent(young)).status == "learning"  # type: ignore[attr-defined]
 
 
 def test_a_large_brand_burst_fires_within_fifteen_minutes():
