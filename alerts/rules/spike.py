@@ -73,8 +73,10 @@ class _SpikeRule(RuleType):
     def judge(self, brand: str, profile: detector.Profile | None, recent: Series) -> Finding:
         """The finding for ``brand`` at ``recent.end`` (pure: the engine, replay and bench call it)."""
         now = recent.end
+        if profile is None:  # a brand younger than a day: cold start on the 12 h scanned
+            profile = detector.learn_recent(recent, self.context.tz)
         if profile is None:
-            verdict = detector.Verdict("learning", None, [], "learning: less than 12 h of known history")
+            verdict = detector.Verdict("learning", None, [], "learning: less than 3 h of known history")
         else:
             verdict = detector.scan(recent, profile, self.context.tz, self.params)
         best = verdict.best

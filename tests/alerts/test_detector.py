@@ -68,7 +68,31 @@ def test_too_little_history_is_learning_not_firing():
     assert learn(history, TZ) is None
     profile = learn(hourly_history(lambda h: 1.0, 24, NOW - 12 * HOUR), TZ)
     assert profile is not None
-    assert scan(recent([None] * 10 + [5] * 134), profile, TZ, NEG).status == "learning"
+    assert scan(recent([None] * 142 + [5] * 2), profile, TZ, NEG).status == "learning"
+    # Only the windows wholly after the first known bin are judged.
+    young = scan(recent([None] * 100 + [0] * 44), profile, TZ, NEG)
+    assert young.status == "normal" or max(w.length for w in young.windows) <= timedelta(hours=2)
+
+
+def _rule():
+    return build_rule(NegativeSpikeRule(name="n", type="negative_spike"), RuleContext(("Velora",), (), TZ))
+
+
+def test_cold_start_judges_a_brand_a_few_hours_old_on_its_own_hours():
+    # Installed 6 h ago (no history profile yet), about 1 negative mention an hour among 5 others.
+    rng = random.Random(4)
+    calm = [None] * 72 + [1 if rng.random() < 1 / 12 else 0 for _ in range(72)]
+    totals = [None if v is None else v + (1 if i % 2 else 0) for i, v in enumerate(calm)]
+    quiet = _rule().judge("Velora", None, recent(calm, totals))  # type: ignore[attr-defined]
+    assert quiet.status in ("normal", "elevated"), quiet.figures
+    # Then 20 negative mentions in the last hour: a bad buzz, even on its first day.
+    buzz = [*calm[:132], 1, 2, 2, 1, 2, 2, 1, 2, 2, 1, 2, 2]
+    tot = totals[:132] + [v + 1 for v in buzz[132:]]
+    finding = _rule().judge("Velora", None, recent(buzz, tot))  # type: ignore[attr-defined]
+    assert finding.status == "firing", finding.figures
+    # Two hours old is too young to judge anything.
+    young = [None] * 120 + [0] * 12 + buzz[132:]
+    assert _rule().judge("Velora", None, recent(young)).status == "learning"  # type: ignore[attr-defined]
 
 
 def test_a_large_brand_burst_fires_within_fifteen_minutes():
@@ -118,6 +142,20 @@ def test_a_news_day_lifting_every_mention_is_not_a_negative_buzz():
     assert news.status != "firing"
     buzz = scan(recent(neg, others=0.67), profile, TZ, NEG)  # the same, mostly negative
     assert buzz.status == "firing"
+
+
+def test_a_pure_negative_excess_on_a_small_brand_needs_no_share_test():
+    # About one negative mention a day; three in half an hour, with the other mentions at their
+    # usual trickle (one). 3 of 4 is not a significant share at 1 %, but nothing else rose: no
+    # news day to rule out, so the count alone decides.
+    profile = learn(hourly_history(lambda h: 0.05, 28 * 24, NOW - 12 * HOUR), TZ)
+    assert profile is not None
+    neg = [0] * 138 + [1, 0, 1, 0, 1, 0]
+    verdict = scan(recent(neg, [0] * 138 + [1, 1, 1, 0, 1, 0]), profile, TZ, NEG)
+    assert verdict.status == "firing", verdict.why
+    # The same three among a burst of other mentions (a news item) must pass the share test.
+    news = scan(recent(neg, [0] * 138 + [4, 3, 4, 3, 4, 3]), profile, TZ, NEG)
+    assert news.status != "firing", news.why
 
 
 def test_a_past_buzz_does_not_hide_the_next_one():
