@@ -178,8 +178,9 @@ def main() -> int:
     parser.add_argument("--budget", type=float, nargs="*", default=[],
                         help="other false_alarms_per_month to score too")  # fmt: skip
     parser.add_argument("--with-escalations", action="store_true", help="escalations count as detections")
+    parser.add_argument("--only", nargs="*", default=[], help="tickers, e.g. AAPL KO (default: all 10)")
     args = parser.parse_args()
-    files = load(args.nab_dir)
+    files = [f for f in load(args.nab_dir) if not args.only or f.name.split("_")[-1][:-4] in args.only]
     shipped = shipped_volume_rule()
     variants = [("Veille volume-spike (shipped config)", shipped)]
     for budget in args.budget:

@@ -28,6 +28,11 @@ def seen(findings):
 def test_replay_queries_answer_like_the_live_ones(history, alert_config, es_client, index_names, now):
     history.steady(days=15, per_hour=4, end=now + timedelta(hours=2))
     history.burst(now - timedelta(minutes=55), 30)
+    # Copies of one story spread over hours (live counts it once in the 12 h scanned, once per
+    # hour in the history) and a negative story that is also among all mentions.
+    for i in range(6):
+        history.mention(now - timedelta(hours=30, minutes=-50 * i), story_id="story-old")
+    history.burst(now - timedelta(minutes=170), 8, minutes=160, story_id="story-copied")
     history.mention(now - timedelta(hours=2), label="negative", text="Velora : une arnaque")
     history.mention(now - timedelta(minutes=20), label="negative", author={"name": "Guru", "influence": 80})
     history.flush()
@@ -44,6 +49,15 @@ def test_replay_queries_answer_like_the_live_ones(history, alert_config, es_clie
             assert seen(b.evaluate(memory, at)) == expected, (a.name, at)
             compared += 1
     assert compared == 9 * len(RULES)
+    # Counts themselves, also at instants off the 5-minute grid (a 1- or 7-minute cadence).
+    for minutes in (0, 1, 7, 33, 61):
+        at = now - timedelta(hours=1) + timedelta(minutes=minutes)
+        spans = {"recent": (at - timedelta(hours=12), at, timedelta(minutes=5)),
+                 "history": (at - timedelta(days=3), at - timedelta(hours=12), timedelta(hours=1))}  # fmt: skip
+        for negative in (False, True):
+            expected = live.binned_counts(["Velora"], spans, negative=negative, once={"recent"})
+            got = memory.binned_counts(["Velora"], spans, negative=negative, once={"recent"})
+            assert got == expected, (minutes, negative)
     statuses = {s for r in live_rules for s, *_ in [(f.status,) for f in r.evaluate(live, now)]}
     assert "firing" in statuses  # the comparison covered a burst, not only calm
 
