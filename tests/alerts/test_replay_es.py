@@ -52,8 +52,9 @@ def test_replay_queries_answer_like_the_live_ones(history, alert_config, es_clie
     # Counts themselves, also at instants off the 5-minute grid (a 1- or 7-minute cadence).
     for minutes in (0, 1, 7, 33, 61):
         at = now - timedelta(hours=1) + timedelta(minutes=minutes)
-        spans = {"recent": (at - timedelta(hours=12), at, timedelta(minutes=5)),
-                 "history": (at - timedelta(days=3), at - timedelta(hours=12), timedelta(hours=1))}  # fmt: skip
+        hour, recent_start = timedelta(hours=1), at - timedelta(hours=12)
+        spans = {"recent": (recent_start, at, timedelta(minutes=5)),
+                 "history": (at - timedelta(days=3), recent_start, hour)}  # fmt: skip
         for negative in (False, True):
             expected = live.binned_counts(["Velora"], spans, negative=negative, once={"recent"})
             got = memory.binned_counts(["Velora"], spans, negative=negative, once={"recent"})
