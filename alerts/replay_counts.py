@@ -68,13 +68,12 @@ class MentionCounts:
         if rest == 0 and per_rest == 0 and offset >= 0:
             if per == 1:
                 values = self.grid[offset : offset + n]
-                values += [0] * (n - len(values))
-            else:
-                top = len(self.prefix) - 1
-                values = [
-                    self.prefix[min(offset + (k + 1) * per, top)] - self.prefix[min(offset + k * per, top)]
-                    for k in range(n)
-                ]
+            else:  # sums over ``per`` grid bins: differences of every per-th prefix sum
+                edges = self.prefix[offset : offset + n * per + 1 : per]
+                if len(edges) < n + 1 and offset < len(self.prefix):
+                    edges.append(self.prefix[-1])  # the bin holding the last mention
+                values = [b - a for a, b in zip(edges, edges[1:], strict=False)]  # noqa: RUF007 (faster)
+            values += [0] * (n - len(values))  # past the last mention
         else:
             edges = [bisect.bisect_left(self.times, s0 + k * width) for k in range(n + 1)]
             values = [edges[k + 1] - edges[k] for k in range(n)]
