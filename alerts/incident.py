@@ -79,3 +79,13 @@ def plan_incident(
 
 def section_rank(rule_type: str) -> int:
     return SECTION_ORDER.index(rule_type) if rule_type in SECTION_ORDER else len(SECTION_ORDER)
+
+
+def headline(kind: IncidentKind, brand: str, first_news: str, escalated: bool) -> str:
+    """The email's subject without its prefix: the first section's summary (in reading order), or
+    the close note. Shared by the email and the replay listing, so both say the same."""
+    if kind == "close":
+        return f"{brand} : retour à la normale"
+    if kind == "update":
+        return first_news + (" — ça s'aggrave" if escalated else " — mise à jour")
+    return first_news

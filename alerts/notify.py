@@ -18,6 +18,7 @@ from alerts import wording
 from alerts.episodes import AlertState, Transition
 from alerts.evidence import Evidence, gather
 from alerts.incident import INCIDENT_RULE, IncidentPlan, section_rank
+from alerts.incident import headline as incident_headline
 from alerts.kibana import discover_url
 from alerts.mail.message import build_message, message_id, stable_id
 from alerts.render import render
@@ -188,15 +189,12 @@ def build_incident_notification(
     ordered = sorted(decisions, key=lambda d: section_rank(d.rule.type_name))
     news = [d for d in ordered if d.transition.kind in ("alert", "escalation")]
     sections = [section(d, config, es, names) for d in (news if plan.kind != "close" else ordered)]
+    grew = any(d.transition.kind == "escalation" for d in news)
+    headline = incident_headline(plan.kind, brand, news[0].finding.summary if news else "", grew)
     if plan.kind == "close":
-        headline = f"{brand} : retour à la normale"
         summary = "Plus aucune règle ne signale d'anomalie pour cette marque ; l'incident est clos."
     else:
-        headline = news[0].finding.summary
         summary = "" if len(news) == 1 else f"{len(news)} signaux pour la même marque, détaillés ci-dessous."
-        if plan.kind == "update":
-            grew = any(d.transition.kind == "escalation" for d in news)
-            headline += " — ça s'aggrave" if grew else " — mise à jour"
     recipients: list[str] = []
     for d in ordered:
         for address in d.rule.config.recipients or config.notifications.email.to:

@@ -1,10 +1,10 @@
 """The rules' questions answered from memory during a replay: each kind of data fetched once.
 
 ``ReplayQueries`` has ``AlertQueries``' interface, so the rules run unchanged; on its first
-question of each kind it fetches what the whole replay needs (5-minute counts per brand, the
-mentions matching each event rule, rated reviews, when each source yielded mentions) and then
-answers every step with slices and sums in memory. One difference with a live check: a story
-(near-duplicates) counts once per 5-minute bin, not once in the 12 hours scanned.
+question of each kind it fetches what the whole replay needs (each mention's publication time and
+story per brand, the mentions matching each event rule, rated reviews, when each source yielded
+mentions) and then answers every step in memory, counting like the live queries (a story once
+per bin, or once in the 12 hours scanned: ``alerts/replay_counts.py``).
 """
 
 from __future__ import annotations
@@ -17,47 +17,61 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from alerts.queries import MAX_EVENT_HITS, AlertQueries, Windows, parse_time, published_between
+from alerts.queries import (
+    MAX_EVENT_HITS,
+    AlertQueries,
+    Windows,
+    negative_clause,
+    parse_time,
+    published_between,
+)
+from alerts.replay_counts import MentionCounts, millis
 from alerts.rules.detector import HISTORY, HOUR, STEP, WINDOWS
 from alerts.series import Series
 from index.names import IndexNames
 
 logger = logging.getLogger(__name__)
 
-CHUNK = timedelta(weeks=4)  # 5-minute bins per search: 8,064 x 2, far below search.max_buckets
-PAGE = 1000
+PAGE = 5000  # mentions per search_after page
 
 
 class ReplayQueries(AlertQueries):
     def __init__(self, es: Elasticsearch, names: IndexNames, since: datetime, until: datetime) -> None:
         super().__init__(es, names)
         self.since, self.until = since, until
-        # brand -> (start of bin 0, first known bin, prefix sums of all, of negatives)
-        self._bins: dict[str, tuple[datetime, int, list[int], list[int]]] = {}
-        self._raw: dict[str, tuple[list[int], list[int]]] = {}
+        self._counts_by: dict[tuple[str, bool], MentionCounts] = {}
+        self._first: dict[str, int | None] = {}
         # (rule, brand) -> (publication timestamps, ids, publication dates as stored), oldest first
         self._events: dict[tuple[int, str], tuple[list[float], list[str], list[str]]] = {}
         self._ratings: dict[str, tuple[list[float], list[float]]] = {}
         self._sources: dict[str, list[tuple[datetime, datetime]]] | None = None
 
     # -- counts -----------------------------------------------------------------------------
-    def _load_bins(self, brand: str) -> tuple[datetime, int, list[int], list[int]]:
-        if brand not in self._bins:
-            start = self.since - HISTORY - max(WINDOWS) - HOUR
-            values: list[int | None] = []
-            negatives: list[int | None] = []
-            chunk_start = start
-            while chunk_start < self.until + STEP:
-                chunk_end = min(chunk_start + CHUNK, self.until + STEP)
-                span = {"all": (chunk_start, chunk_end, STEP)}
-                series = super().binned_counts([brand], span, negative=True)[brand]["all"]
-                negatives.extend(series.values)
-                values.extend(series.totals or [])
-                chunk_start = chunk_end
-            first = next((i for i, v in enumerate(values) if v is not None), len(values))
-            self._bins[brand] = (start, first, _prefix(values), _prefix(negatives))
-            self._raw[brand] = ([v or 0 for v in values], [v or 0 for v in negatives])
-        return self._bins[brand]
+    def _counts(self, brand: str, negative: bool) -> MentionCounts:
+        """The brand's mentions (or its negative ones) over the whole replay, fetched once."""
+        key = (brand, negative)
+        if key not in self._counts_by:
+            origin = (self.since - HISTORY - max(WINDOWS) - HOUR).replace(minute=0, second=0, microsecond=0)
+            clauses: list[dict[str, Any]] = [{"term": {"brands": brand}}]
+            if negative:
+                clauses.append(negative_clause(brand))
+            hits = self._all_hits({"bool": {"filter": clauses}}, origin, ["published_at", "story_id"])
+            times = [millis(parse_time(h["_source"]["published_at"])) for h in hits]
+            stories = [h["_source"].get("story_id") for h in hits]
+            self._counts_by[key] = MentionCounts(times, stories, self._first_mention(brand), millis(origin))
+        return self._counts_by[key]
+
+    def _first_mention(self, brand: str) -> int | None:
+        """The brand's first mention ever (bins before it are unknown, not zero), as live reads it."""
+        if brand not in self._first:
+            response = self.search(
+                size=0,
+                query={"term": {"brands": brand}},
+                aggs={"first": {"min": {"field": "published_at"}}},
+            )
+            value = response.get("aggregations", {}).get("first", {}).get("value_as_string")
+            self._first[brand] = millis(parse_time(value)) if value else None
+        return self._first[brand]
 
     def binned_counts(
         self,
@@ -69,20 +83,13 @@ class ReplayQueries(AlertQueries):
     ) -> dict[str, dict[str, Series]]:
         out: dict[str, dict[str, Series]] = {}
         for brand in brands:
-            origin, first, all_sums, neg_sums = self._load_bins(brand)
-            all_raw, neg_raw = self._raw[brand]
+            totals_of = self._counts(brand, negative=False)
+            negatives_of = self._counts(brand, negative=True) if negative else None
             out[brand] = {}
             for name, (start, end, step) in spans.items():
-                i0 = int((start - origin) / STEP)
-                per = int(step / STEP)
-                n = int((end - start) / step)
-                if per == 1:  # 5-minute bins: a slice of the raw counts
-                    totals = _slice(all_raw, first, i0, n)
-                    values = _slice(neg_raw, first, i0, n) if negative else []
-                else:
-                    totals = [_sum(all_sums, first, i0 + k * per, per) for k in range(n)]
-                    values = [_sum(neg_sums, first, i0 + k * per, per) for k in range(n)] if negative else []
-                if negative:
+                totals = totals_of.series(start, end, step, once=name in once)
+                if negatives_of is not None:
+                    values = negatives_of.series(start, end, step, once=name in once)
                     out[brand][name] = Series(start, step, values, totals)
                 else:
                     out[brand][name] = Series(start, step, totals)
@@ -199,31 +206,11 @@ class ReplayQueries(AlertQueries):
         return out
 
 
-def _prefix(values: list[int | None]) -> list[int]:
-    sums = [0]
-    for v in values:
-        sums.append(sums[-1] + (v or 0))
-    return sums
-
-
 def _prefix_f(values: list[float]) -> list[float]:
     sums = [0.0]
     for v in values:
         sums.append(sums[-1] + v)
     return sums
-
-
-def _slice(raw: list[int], first: int, i: int, n: int) -> list[int | None]:
-    known = max(i, first, 0)
-    head: list[int | None] = [None] * min(n, known - i)
-    return head + list(raw[known : i + n])
-
-
-def _sum(prefix: list[int], first: int, i: int, n: int) -> int | None:
-    if i < first or i < 0:
-        return None  # before the brand's first mention: no data, not zero
-    end = min(i + n, len(prefix) - 1)
-    return prefix[end] - prefix[min(i, end)]
 
 
 def _ts(value: str) -> float:

@@ -32,6 +32,7 @@ Statistics, in three steps.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable, Sequence
@@ -104,7 +105,7 @@ class Window:
     alpha: float
     share: float | None = None
     share_ok: bool = True
-    live: bool = True  # the excess is still going on (see ``scan``)
+    live: bool = True  # the excess is still going on (see ``scan``; judged for a significant window)
 
     @property
     def ratio(self) -> float:
@@ -318,20 +319,21 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
         # its even share of the window's excess, so an excess that has ended is not reported
         # again hours later by the longer windows that still hold it.
         q = max(n // 4, min(3, n))
-        count_q, expected_q = count_in(values, q), expected_in(q)
-        excess = count_in(values, n) - expected_in(n)
-        # And that last quarter must itself be unusual (a lax test): hours after a burst, the
-        # long windows still hold its excess, and the noise of the last quarter alone would
-        # otherwise open a new episode on the old burst every so often.
-        live = (
-            count_q >= (2 if length >= 2 * HOUR else 1)
-            and count_q - expected_q >= LIVE_SHARE * excess * q / n
-            and tail(count_q, expected_q, HOURLY_CV**2 * min(1.0, 12 / q) + DAILY_CV**2) <= LIVE_P
-        )
         total = count_in(totals, n) if totals is not None else None
-        windows.append(
-            _judge(length, count_in(values, n), total, expected_in(n), live, profile, hod_now, params)
-        )
+        count, expected = count_in(values, n), expected_in(n)
+        window = _judge(length, count, total, expected, True, profile, hod_now, params)
+        if window.significant:  # only a window that would fire needs it (and it costs a tail)
+            count_q, expected_q = count_in(values, q), expected_in(q)
+            # And that last quarter must itself be unusual (a lax test): hours after a burst, the
+            # long windows still hold its excess, and the noise of the last quarter alone would
+            # otherwise open a new episode on the old burst every so often.
+            live = (
+                count_q >= (2 if length >= 2 * HOUR else 1)
+                and count_q - expected_q >= LIVE_SHARE * (count - expected) * q / n
+                and tail(count_q, expected_q, HOURLY_CV**2 * min(1.0, 12 / q) + DAILY_CV**2) <= LIVE_P
+            )
+            window = dataclasses.replace(window, live=live)
+        windows.append(window)
     firing = [w for w in windows if w.fires]
     if firing:
         best = min(firing, key=lambda w: w.p_value / w.alpha)
