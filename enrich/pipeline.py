@@ -23,6 +23,7 @@ from core.mention import Mention, SourceKind
 from core.sqlite import SqliteStore
 from enrich.analysis import Analyzer, TextItem
 from enrich.influence import AuthorStats
+from enrich.memory import transient_vocab
 from enrich.stories import StoryStore
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,9 @@ class Enricher:
 
     def enrich(self, mentions: Sequence[Mention]) -> list[Mention]:
         """Enriched copies of ``mentions``, in the same order."""
-        analyses = self.analyzer.analyze([self._item(m) for m in mentions])
+        # New words' strings and lexemes are freed after the batch: memory stays flat (enrich/memory.py).
+        with transient_vocab(self.analyzer.pipelines):
+            analyses = self.analyzer.analyze([self._item(m) for m in mentions])
         out = []
         now = datetime.now(UTC)
         with self.state.batch():

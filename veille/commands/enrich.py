@@ -113,6 +113,7 @@ def _read_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | 
 
 def _score_file(analyzer: Analyzer, path: Path, out: TextIO, lang: str | None) -> tuple[int, int]:
     from enrich.analysis import TextItem
+    from enrich.memory import transient_vocab
 
     bad = written = 0
     batch: list[dict[str, Any]] = []
@@ -127,7 +128,9 @@ def _score_file(analyzer: Analyzer, path: Path, out: TextIO, lang: str | None) -
             )
             for row in batch
         ]
-        for row, result in zip(batch, analyzer.analyze(items), strict=True):
+        with transient_vocab(analyzer.pipelines):  # a long file: spaCy's vocabulary stays flat
+            results = analyzer.analyze(items)
+        for row, result in zip(batch, results, strict=True):
             out.write(json.dumps(_scored(row, result), ensure_ascii=False) + "\n")
             written += 1
         batch.clear()
