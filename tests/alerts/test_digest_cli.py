@@ -100,8 +100,9 @@ def test_cli_check_then_check_again_then_replay(history, alert_config, now):
     assert replayed.exit_code == 0, replayed.output
     events = [json.loads(line) for line in replayed.output.splitlines()]
     kinds = [e["kind"] for e in events]
-    # It fires as the burst starts, may escalate while it grows, and ends once it is over.
-    assert kinds[0] == "alert" and kinds[-1] == "recovery" and set(kinds[1:-1]) <= {"escalation"}
+    # One incident, as the engine sends it: it opens as the burst starts, may be updated while it
+    # grows, and is closed once it is over.
+    assert kinds[0] == "open" and kinds[-1] == "close" and set(kinds[1:-1]) <= {"update"}
     assert now - timedelta(minutes=45) <= now.fromisoformat(events[0]["at"]) <= now
     assert "threshold" in events[0]["why"]
     assert len(list(loaded.outbox_dir.glob("*.eml"))) == 1  # a replay sends nothing
