@@ -52,10 +52,16 @@ def _days(when: datetime | None) -> set[str]:
 
 
 def _match(expected: dict, mentions: list) -> object | None:
+    """The item with the annotated words: the one that is exactly them ("Thanks"), else the first
+    that starts with them, else the first that has them in its first 400 characters."""
     words = _fold(expected["text"])
-    for mention in mentions:
-        if words and words in _fold(mention.text)[:400]:
-            return mention
+    if not words:
+        return None
+    texts = [(_fold(mention.text)[:400], mention) for mention in mentions]
+    for test in (str.__eq__, str.startswith, lambda text, w: w in text):
+        for text, mention in texts:
+            if test(text, words):
+                return mention
     return None
 
 

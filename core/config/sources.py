@@ -11,7 +11,18 @@ from core.config.common import Duration, PositiveDuration, StrictModel, parse_du
 
 # "auto": detect the engine on each page (generator meta, body classes, structured data).
 Preset = Literal[
-    "auto", "phpbb", "xenforo", "vbulletin", "discourse", "stackexchange", "wordpress", "schema_org"
+    "auto",
+    "phpbb",
+    "xenforo",
+    "vbulletin",
+    "discourse",
+    "smf",
+    "invision",
+    "vanilla",
+    "fluxbb",
+    "stackexchange",
+    "wordpress",
+    "schema_org",
 ]
 
 
