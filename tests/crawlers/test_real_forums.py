@@ -191,7 +191,9 @@ def test_wikipedia_talk_page_comments_found_by_their_signatures(site):
     assert all(m.author.name and m.published_at for m in result.mentions)  # bots' notices left out
 
 
-HARVEST = sorted(name for name in EXPECTED if name.startswith("harvest__"))
+# The threads the presets were written against; the held-out ones are measured by the bench only
+# (bench/extraction_quality.py), known misses included.
+HARVEST = sorted(n for n, page in EXPECTED.items() if n.startswith("harvest__") and not page.get("heldout"))
 
 
 @pytest.mark.parametrize("name", HARVEST, ids=[n[9:-8] for n in HARVEST])
