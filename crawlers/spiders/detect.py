@@ -24,7 +24,12 @@ _SIGNS: tuple[tuple[str, str], ...] = (
         "boolean(//meta[@name='generator'][contains(@content,'Discourse')]"
         " | //div[contains(@class,'crawler-post')])",
     ),
-    ("smf", "boolean(//a[contains(@href,'simplemachines.org')] | //script[contains(.,'var smf_')])"),
+    # SMF: its "Powered by SMF" footer link (a mere link to simplemachines.org is not enough).
+    (
+        "smf",
+        "boolean(//a[contains(@href,'simplemachines.org')][contains(., 'SMF')]"
+        " | //script[contains(.,'var smf_')])",
+    ),
     ("invision", "boolean(//body[contains(@class,'ipsApp')] | //article[starts-with(@id,'elComment_')])"),
     (
         "vanilla",

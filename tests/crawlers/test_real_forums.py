@@ -48,6 +48,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = _page("stackexchange__pt.stackoverflow_361861.html.gz")
         elif parts.path == DISCOURSE_HTML:
             body = _page("discourse__meta.discourse.org_12483.html.gz")
+        elif parts.path == "/blog-linking-smf":  # a WordPress post that links to SMF's site
+            link = b'<p><a href="https://www.simplemachines.org/">Simple Machines</a></p></body>'
+            body = _page("aflavorjournal.com__aflavorjournal_1.html.gz").replace(b"</body>", link, 1)
         elif parts.path.startswith("/harvest/"):
             body = _page(f"harvest__{parts.path.removeprefix('/harvest/')}.html.gz")
         elif parts.path == "/wiki/Discussion:Le_Monde":
@@ -211,3 +214,8 @@ def test_forum_engine_detected_and_its_preset_reads_the_real_thread(site, name):
         assert found, f"{which} post not found: {want['text']!r}"
         assert any(m.author.name == want["author"] for m in found)
         assert any(m.published_at and m.published_at.date().isoformat() == want["date"] for m in found)
+
+
+def test_a_link_to_an_engine_site_is_not_that_engine(site):
+    result, _ = extract_url(f"{site}/blog-linking-smf", kind="blog", tz="UTC")
+    assert result.engine == "wordpress"  # SMF is told by its "Powered by SMF" footer link
