@@ -11,9 +11,12 @@ from core.config.common import Duration, PositiveDuration, StrictModel, parse_du
 
 # "auto": detect the engine on each page (generator meta, body classes, structured data).
 Preset = Literal[
-    "auto", "phpbb", "xenforo", "vbulletin", "discourse", "stackexchange", "wordpress", "schema_org",
+    "auto",
+    # forums and Q&A
+    "phpbb", "xenforo", "vbulletin", "discourse", "smf", "invision", "vanilla", "fluxbb",
+    "stackexchange",
     # blogs, CMS comments and review sites
-    "spip", "blogger", "drupal", "amazon", "trustpilot",
+    "wordpress", "schema_org", "spip", "blogger", "drupal", "amazon", "trustpilot",
 ]  # fmt: skip
 
 

@@ -24,6 +24,7 @@ found no post. Each item is labelled with the layer that produced it
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -38,8 +39,12 @@ from crawlers.spiders.profiles import Profile
 logger = logging.getLogger(__name__)
 
 
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{2,30}:|[\u200b-\u200f\u2060\ufeff]")  # and zero-width marks
+
+
 def _key(mention: Mention) -> str:
-    return " ".join(fold_text(mention.text[:400]).split())[:80]
+    # A smiley is an image in the markup and its ":shortcode:" in structured data (XenForo).
+    return " ".join(_SHORTCODE.sub(" ", fold_text(mention.text[:400])).split())[:80]
 
 
 def _canonical(page: Selector, page_url: str) -> str | None:
@@ -52,8 +57,13 @@ def _canonical(page: Selector, page_url: str) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc == urlsplit(page_url).netloc else None
 
 
+def _name_key(name: str) -> str:
+    # Badges and group marks around a name ("+forster", "@Rory_A") do not make another person.
+    return "".join(c for c in fold(name) if c.isalnum())
+
+
 def _same_author(a: Mention, b: Mention) -> bool:
-    return not a.author.name or not b.author.name or fold(a.author.name) == fold(b.author.name)
+    return not a.author.name or not b.author.name or _name_key(a.author.name) == _name_key(b.author.name)
 
 
 def _add(into: PageResult, found: PageResult, layer: str) -> None:

@@ -24,6 +24,18 @@ _SIGNS: tuple[tuple[str, str], ...] = (
         "boolean(//meta[@name='generator'][contains(@content,'Discourse')]"
         " | //div[contains(@class,'crawler-post')])",
     ),
+    # SMF: its "Powered by SMF" footer link (a mere link to simplemachines.org is not enough).
+    (
+        "smf",
+        "boolean(//a[contains(@href,'simplemachines.org')][contains(., 'SMF')]"
+        " | //script[contains(.,'var smf_')])",
+    ),
+    ("invision", "boolean(//body[contains(@class,'ipsApp')] | //article[starts-with(@id,'elComment_')])"),
+    (
+        "vanilla",
+        "boolean(//body[contains(@class,'Vanilla')] | //div[contains(@class,'ItemDiscussion')])",
+    ),
+    ("fluxbb", "boolean(//div[contains(@class,'pun')]//div[contains(@class,'blockpost')])"),
     # MediaWiki (Wikipedia talk pages): its generator, or the parser's output block.
     (
         "mediawiki",

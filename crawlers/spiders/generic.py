@@ -80,8 +80,13 @@ def _body(block: lxml_html.HtmlElement) -> str:
     return best if len(best) >= MIN_TEXT else clean_space(block.text_content()) or ""
 
 
+# Class names that are the author's name itself, not a box or a label around it ("Username").
+_NAME_CLASSES = {"username", "author", "fn", "poster", "byline", "user-name", "post-author", "comment-author"}
+
+
 def _author(block: lxml_html.HtmlElement) -> str | None:
-    for element in _find(block, _AUTHORISH):
+    named = [e for e in _find(block, _AUTHORISH) if _NAME_CLASSES & set((e.get("class") or "").split())]
+    for element in named + _find(block, _AUTHORISH):
         # A user-info box holds the name on its first line, then a join date, a title...
         text = (clean_space(element.text_content()) or "").strip().split("\n")[0].strip()
         if text and len(text) <= 60:

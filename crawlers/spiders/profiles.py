@@ -49,14 +49,15 @@ PRESETS: dict[str, Profile] = {
         rules=(
             PostRule(
                 post="div.post",
-                anchor="@id",
+                # prosilver puts the id on the post; some styles (airliners.net) on an inner a.st-anchor.
+                anchor="@id || a.st-anchor::attr(id) || h3 a[href^='#p']::attr(href)",
                 link="p.author a[href*='#p']::attr(href)",
                 author=(
                     "p.author a.username::text || p.author strong a::text || dl.postprofile a.username::text"
                 ),
                 author_url="p.author a.username::attr(href) || dl.postprofile a.username::attr(href)",
                 author_posts="dd.profile-posts a::text || dd.profile-posts::text",
-                date="p.author time::attr(datetime) || p.author::text",
+                date="p.author time::attr(datetime) || p.author span.timestamp::text || p.author::text",
                 text="div.content",
                 title="h3 a::text",
             ),
@@ -89,7 +90,8 @@ PRESETS: dict[str, Profile] = {
                 post="li.postcontainer || li.postbitlegacy",
                 anchor="@id",
                 link="a.postcounter::attr(href)",
-                author="a.username strong::text || a.username::text",
+                # The name may be wrapped in <b>/<span style> (colour by user group): element text.
+                author="a.username strong || a.username || span.username",  # a guest: span
                 author_url="a.username::attr(href)",
                 # The dd after the "Posts"/"Messages" dt: other dd's hold join dates and reputations.
                 author_posts="xpath:.//dl[contains(@class,'userstats')]/dt[contains(., 'Post')"
@@ -98,6 +100,21 @@ PRESETS: dict[str, Profile] = {
                 date="span.postdate span.date || span.date || time::attr(datetime) || div.b-post__timestamp",
                 text="div.content blockquote.postcontent || div.content",
                 title="h2.title::text",
+            ),
+            # vBulletin 3.x (skyscraperpage.com, 2020): one <table id="postN"> per post.
+            PostRule(
+                post="xpath://table[starts-with(@id,'post')][.//div[starts-with(@id,'post_message_')]]",
+                anchor="@id",
+                author="a.bigusername || xpath:.//div[starts-with(@id,'postmenu_')]/text()",
+                author_url="a.bigusername::attr(href)",
+                author_posts="xpath:.//div[starts-with(normalize-space(.), 'Posts:')]/text()",
+                # "Mar 21, 2020, 12:31 AM", after the status icon; some skins prefix "Posted".
+                date=(
+                    "xpath:normalize-space(substring-after(.//td[contains(@class,'thead')]"
+                    "//div[.//a[starts-with(@name,'post')]], 'Posted'))"
+                    " || xpath:.//td[contains(@class,'thead')]//div[.//a[starts-with(@name,'post')]]"
+                ),
+                text="div[id^=post_message_]",
             ),
         ),
     ),
@@ -174,6 +191,98 @@ PRESETS: dict[str, Profile] = {
                 date="xpath:substring-before(.//span[contains(@class,'relativetime')]/@title, ',')"
                 " || span.relativetime-clean::attr(title)",
                 text="span.comment-copy",
+            ),
+        ),
+    ),
+    # -- Forum engines checked on real saved threads (tests/crawlers/real_pages, from fhgr/harvest).
+    # Simple Machines Forum. 1.x (bpdfamily.com, 2020): one td.windowbg per post, its subject in
+    # div#subject_N. 2.x (div.post_wrapper, div.inner#msg_N): written from SMF 2's templates, no
+    # real page checked.
+    "smf": Profile(
+        thread_list="span[id^=msg_] a::attr(href) || td.subject span a::attr(href)",
+        next_page="a.navPages[rel=next]::attr(href) || a.nav_page[rel=next]::attr(href)",
+        thread_title="#top_subject::text || h2.display_title span::text",
+        rules=(
+            PostRule(
+                post="xpath://td[contains(@class,'windowbg')][.//div[@class='post']][.//div[starts-with(@id,'subject_')]]",
+                link="div[id^=subject_] a::attr(href)",
+                author="xpath:(.//td[@rowspan='2'])[1]/b//text()",
+                author_url="xpath:(.//td[@rowspan='2'])[1]/b/a/@href",
+                # "« on: April 04, 2020, 09:22:51 AM »" ("Reply #3 on:" further down)
+                date="xpath:normalize-space(substring-before(substring-after("
+                ".//div[starts-with(@id,'subject_')]/following-sibling::div[1], ':'), '»'))",
+                text="div.post",
+            ),
+            PostRule(
+                post="div.post_wrapper",
+                anchor="xpath:concat('msg', substring-after(.//div[starts-with(@id,'msg_')]/@id, 'msg_'))",
+                author="div.poster h4 a::text || div.poster h4::text",
+                author_url="div.poster h4 a::attr(href)",
+                date=(
+                    "xpath:normalize-space(substring-before(substring-after("
+                    ".//div[contains(@class,'keyinfo')]//div[contains(@class,'smalltext')], ':'), '»'))"
+                    " || div.postinfo a.smalltext::text || div.keyinfo a.smalltext::text"
+                ),
+                text="div.inner[id^=msg_] || div.post",
+            ),
+        ),
+    ),
+    # Invision Community 4 (forum.utorrent.com, neowin.net, 2020).
+    "invision": Profile(
+        thread_list="h4.ipsDataItem_title a::attr(href) || span.ipsType_break a::attr(href)",
+        next_page="li.ipsPagination_next a::attr(href) || a[rel=next]::attr(href)",
+        thread_title="h1.ipsType_pageTitle span::text || h1.ipsType_pageTitle::text",
+        rules=(
+            PostRule(
+                post="article[id^=elComment_]",  # an ad slot is an <article> too, without an id
+                anchor="xpath:concat('comment-', substring-after(@id, 'elComment_'))",
+                # Without the "OP" (topic starter) badge some themes put before the name, nor the
+                # "+" of a subscriber group (neowin: <b>+</b>forster).
+                author=(
+                    "xpath:(.//aside//h3[contains(@class,'cAuthorPane_author')])[1]"
+                    "/strong//text()[not(ancestor::button)][not(parent::b[normalize-space(.)='+'])]"
+                    " || h3.cAuthorPane_author"
+                ),
+                author_url="aside.ipsComment_author h3.cAuthorPane_author a::attr(href)",
+                author_posts="aside ul.cAuthorPane_info li.ipsType_light::text",
+                date="div.ipsComment_meta time::attr(datetime) || time::attr(datetime)",
+                text="div[data-role=commentContent]",
+            ),
+        ),
+    ),
+    # Vanilla Forums 2 (community.scope.org.uk, forums.moneysavingexpert.com, 2020): the opening
+    # post, then the comments.
+    "vanilla": Profile(
+        thread_list="div.Title a::attr(href) || a.Title::attr(href)",
+        next_page="a.Next::attr(href)",
+        thread_title="h1::text",
+        rules=tuple(
+            PostRule(
+                post=post,
+                anchor="@id",
+                link="span.DateCreated a.Permalink::attr(href)",
+                author="span.Author a.Username::text || a.Username::text",
+                author_url="span.Author a.Username::attr(href) || a.Username::attr(href)",
+                date="span.DateCreated time::attr(datetime) || time::attr(datetime)",
+                text="div.Message",
+            )
+            for post in ("div.ItemDiscussion", "li.ItemComment")
+        ),
+    ),
+    # FluxBB / PunBB (bbs.archlinux.org, 2020).
+    "fluxbb": Profile(
+        thread_list="div.tclcon a::attr(href)",
+        next_page="a[rel=next]::attr(href)",
+        thread_title="xpath://div[contains(@class,'crumbs')]//li[last()]//a/text()",
+        rules=(
+            PostRule(
+                post="div.blockpost",
+                anchor="@id",
+                author="div.postleft dt strong::text || div.postleft dt a::text || div.postleft dt::text",
+                author_posts="xpath:.//div[@class='postleft']//dd[contains(., 'Posts')]//text()",
+                date="h2 a::text",
+                text="div.postmsg",
+                title="div.postright h3::text",
             ),
         ),
     ),
