@@ -9,6 +9,7 @@ stays the same from one crawl to the next.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections import defaultdict
@@ -25,7 +26,7 @@ from crawlers.text import clean_space
 
 _AUTHORISH = re.compile(r"author|user|name|pseudo|poster|byline|\bfn\b", re.IGNORECASE)
 _DATEISH = re.compile(r"date|time|posted|meta", re.IGNORECASE)
-_BODYISH = re.compile(r"content|text|body|message|comment|entry|post", re.IGNORECASE)
+_BODYISH = re.compile(r"content|text|body|message|\bmsg\b|-msg|comment|entry|post", re.IGNORECASE)
 _SKIP = {"script", "style", "head", "nav", "header", "footer", "form", "select", "option", "svg"}
 MIN_TEXT = 15
 
@@ -40,11 +41,39 @@ def content_anchor(author: str | None, text: str, prefix: str = "post") -> str:
 _FURNITURE = ".//input[@type='search' or @type='text' or @type='email'] | .//*[@role='search']"
 
 
+def _without_replies(block: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """A copy of ``block`` without the blocks like it nested inside (replies to a comment)."""
+    signature = _signature(block)
+    if not any(_signature(e) == signature for e in block.iterdescendants() if isinstance(e.tag, str)):
+        return block
+    own = copy.deepcopy(block)
+    for nested in [e for e in own.iterdescendants() if isinstance(e.tag, str) and _signature(e) == signature]:
+        if nested.getparent() is not None:
+            nested.getparent().remove(nested)
+    return own
+
+
+def _with_replies(
+    blocks: list[tuple[lxml_html.HtmlElement, datetime]], ctx: PageContext
+) -> list[tuple[lxml_html.HtmlElement, datetime]]:
+    """The blocks, each followed by the dated replies nested in it with the same markup."""
+    out = []
+    for block, when in blocks:
+        out.append((block, when))
+        signature = _signature(block)
+        for nested in block.iterdescendants():
+            same = isinstance(nested.tag, str) and _signature(nested) == signature
+            if same and (nested_when := _date(nested, ctx)) is not None:
+                out.append((nested, nested_when))
+    return out
+
+
 def _teaser(block: lxml_html.HtmlElement) -> bool:
     """A link to another page with its title and a date ("Popular posts", related articles):
     most of its words are link text. A post's words are its own, links or not."""
     words = len((block.text_content() or "").split())
-    linked = sum(len((a.text_content() or "").split()) for a in block.xpath(".//a[@href]"))
+    # descendant-or-self: a card that is itself one <a href> (a news front's feed items).
+    linked = sum(len((a.text_content() or "").split()) for a in block.xpath("descendant-or-self::a[@href]"))
     return words > 0 and linked / words > 0.5
 
 
@@ -73,8 +102,16 @@ def _date(block: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - dat
 
 
 def _body(block: lxml_html.HtmlElement) -> str:
-    candidates = _find(block, _BODYISH) + block.xpath(".//p")
-    texts = [clean_space(e.text_content()) or "" for e in candidates]
+    # Elements classed like a date or a name ("comment-timestamp", "comment-user") are not the text.
+    candidates = [
+        e
+        for e in _find(block, _BODYISH)
+        if not _DATEISH.search(e.get("class") or "") and not _AUTHORISH.search(e.get("class") or "")
+    ] + block.xpath(".//p")
+    # A wrapper classed "comment-content" that holds the header and footer too is not the text:
+    # among the candidates, only the innermost ones (holding no other candidate) compete.
+    inner = [e for e in candidates if not any(o is not e and e in o.iterancestors() for o in candidates)]
+    texts = [clean_space(e.text_content()) or "" for e in inner]
     best = max(texts, key=len, default="")
     return best if len(best) >= MIN_TEXT else clean_space(block.text_content()) or ""
 
@@ -118,8 +155,8 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
             best, best_score = dated, (len(dated), size)
     result = PageResult()
     thread = urldefrag(ctx.thread_url or page_url)[0]
-    for block, when in best:
-        text = _body(block)
+    for block, when in _with_replies(best, ctx):
+        text = _body(_without_replies(block))
         if len(text) < MIN_TEXT:
             continue
         author = _author(block)

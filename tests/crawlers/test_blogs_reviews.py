@@ -273,3 +273,17 @@ def test_drupal_comments_named_by_an_empty_anchor_before_them(site):
     assert first.published_at.isoformat() == "2012-10-29T14:46:00+00:00"
     assert first.text.startswith(expected["first"]["text"])
     assert comments[-1].text.startswith("@ stephane")
+
+
+def test_comments_without_any_id_with_their_replies_le_figaro(site):
+    # Le Figaro's own markup (li.fig-comment, no id): the wrapper classed "comment-content" holds
+    # header and footer, the text is div.fig-comment-msg; replies nest the same li.
+    expected = EXPECTED["goose3__lefigaro.fr.html.gz"]
+    result, _ = extract_url(f"{site}/goose3__lefigaro.fr", kind="news", tz="Europe/Paris")
+    comments = [m for m in result.mentions if m.anchor]
+    assert len(comments) == expected["count"]
+    assert [(m.author.name, m.text[:19]) for m in comments[6:7]] == [("mamiekéké", "Quel fifre ce type.")]
+    reply = comments[-1]
+    assert reply.author.name == "LamiDesAnimaux" and reply.text.startswith(expected["last"]["text"])
+    assert reply.published_at.isoformat() == "2013-04-05T23:27:00+00:00"
+    assert comments[-2].text.startswith("Et bien enfin")  # the parent keeps its own words only
