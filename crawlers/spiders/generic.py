@@ -68,6 +68,16 @@ def _with_replies(
     return out
 
 
+def _only_a_date(block: lxml_html.HtmlElement, text: str) -> bool:
+    """The text is the block's date and a label or two ("August 12, 2011 4:00 AM PDT", "InfoQ Live
+    AUGUST 23, 2022"): a dated link or an event, not somebody's words."""
+    for element in [*block.xpath(".//time"), *_find(block, _DATEISH)]:
+        stamp = clean_space(element.text_content()) or ""
+        if stamp and stamp in text:
+            text = text.replace(stamp, " ")
+    return len(text.split()) < 3
+
+
 def _teaser(block: lxml_html.HtmlElement) -> bool:
     """A link to another page with its title and a date ("Popular posts", related articles):
     most of its words are link text. A post's words are its own, links or not."""
@@ -157,7 +167,7 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
     thread = urldefrag(ctx.thread_url or page_url)[0]
     for block, when in _with_replies(best, ctx):
         text = _body(_without_replies(block))
-        if len(text) < MIN_TEXT:
+        if len(text) < MIN_TEXT or _only_a_date(block, text):
             continue
         author = _author(block)
         anchor = content_anchor(author, text)
