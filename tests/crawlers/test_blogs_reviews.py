@@ -287,3 +287,10 @@ def test_comments_without_any_id_with_their_replies_le_figaro(site):
     assert reply.author.name == "LamiDesAnimaux" and reply.text.startswith(expected["last"]["text"])
     assert reply.published_at.isoformat() == "2013-04-05T23:27:00+00:00"
     assert comments[-2].text.startswith("Et bien enfin")  # the parent keeps its own words only
+
+
+def test_a_sidebar_of_dated_links_is_not_a_list_of_posts(site):
+    # CNET: "August 19, 2011 5:00 AM PDT" under each related link; the story is the only item.
+    result, _ = extract_url(f"{site}/goose3__cnet.com", kind="news", tz="America/Los_Angeles")
+    (story,) = result.mentions
+    assert story.anchor is None and story.author.name == "Marguerite Reardon"
