@@ -78,6 +78,11 @@ def _only_a_date(block: lxml_html.HtmlElement, text: str) -> bool:
     return len(text.split()) < 3
 
 
+def _headline(block: lxml_html.HtmlElement, text: str) -> bool:
+    """The block's text is the words of one link: a headline pointing to another article."""
+    return any(clean_space(a.text_content()) == text for a in block.xpath("descendant-or-self::a[@href]"))
+
+
 def _teaser(block: lxml_html.HtmlElement) -> bool:
     """A link to another page with its title and a date ("Popular posts", related articles):
     most of its words are link text. A post's words are its own, links or not."""
@@ -167,7 +172,7 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
     thread = urldefrag(ctx.thread_url or page_url)[0]
     for block, when in _with_replies(best, ctx):
         text = _body(_without_replies(block))
-        if len(text) < MIN_TEXT or _only_a_date(block, text):
+        if len(text) < MIN_TEXT or _only_a_date(block, text) or _headline(block, text):
             continue
         author = _author(block)
         anchor = content_anchor(author, text)
