@@ -78,6 +78,16 @@ def _only_a_date(block: lxml_html.HtmlElement, text: str) -> bool:
     return len(text.split()) < 3
 
 
+def _strip_stamps(text: str, ctx: PageContext) -> str:
+    """The text without a first or last line that is only a date ("15 seconds ago (7:18 PM)")."""
+    lines = [line for line in text.split("\n")]
+    while lines and len(lines[0]) < 60 and parse_date(lines[0], tz=ctx.tz, now=ctx.now, slow=False):
+        lines = lines[1:]
+    while lines and len(lines[-1]) < 60 and parse_date(lines[-1], tz=ctx.tz, now=ctx.now, slow=False):
+        lines = lines[:-1]
+    return clean_space("\n".join(lines)) or ""
+
+
 def _headline(block: lxml_html.HtmlElement, text: str) -> bool:
     """The block's text is the words of one link: a headline pointing to another article."""
     return any(clean_space(a.text_content()) == text for a in block.xpath("descendant-or-self::a[@href]"))
@@ -135,7 +145,8 @@ def _author(block: lxml_html.HtmlElement) -> str | None:
     for element in _find(block, _AUTHORISH):
         text = clean_space(element.text_content())
         if text and len(text) <= 60:
-            return text
+            # A user box often adds a motto or a fan count on lines of their own: a name is one line.
+            return text.splitlines()[0].strip() or None
     return None
 
 
@@ -171,7 +182,7 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
     result = PageResult()
     thread = urldefrag(ctx.thread_url or page_url)[0]
     for block, when in _with_replies(best, ctx):
-        text = _body(_without_replies(block))
+        text = _strip_stamps(_body(_without_replies(block)), ctx)
         if len(text) < MIN_TEXT or _only_a_date(block, text) or _headline(block, text):
             continue
         author = _author(block)
