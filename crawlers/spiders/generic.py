@@ -80,10 +80,15 @@ def _only_a_date(block: lxml_html.HtmlElement, text: str) -> bool:
 
 def _strip_stamps(text: str, ctx: PageContext) -> str:
     """The text without a first or last line that is only a date ("15 seconds ago (7:18 PM)")."""
-    lines = [line for line in text.split("\n")]
-    while lines and len(lines[0]) < 60 and parse_date(lines[0], tz=ctx.tz, now=ctx.now, slow=False):
+    lines = text.split("\n")
+
+    def stamp(line: str) -> bool:  # short, with figures, read as a date: "03:24 AM on 9/19/2010"
+        short = len(line.split()) <= 6 and any(c.isdigit() for c in line)
+        return short and parse_date(line, tz=ctx.tz, now=ctx.now, slow=False) is not None
+
+    while len(lines) > 1 and stamp(lines[0]):
         lines = lines[1:]
-    while lines and len(lines[-1]) < 60 and parse_date(lines[-1], tz=ctx.tz, now=ctx.now, slow=False):
+    while len(lines) > 1 and stamp(lines[-1]):
         lines = lines[:-1]
     return clean_space("\n".join(lines)) or ""
 

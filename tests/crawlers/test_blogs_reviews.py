@@ -294,3 +294,19 @@ def test_a_sidebar_of_dated_links_is_not_a_list_of_posts(site):
     result, _ = extract_url(f"{site}/goose3__cnet.com", kind="news", tz="America/Los_Angeles")
     (story,) = result.mentions
     assert story.anchor is None and story.author.name == "Marguerite Reardon"
+
+
+def test_underscored_comment_ids_user_boxes_and_date_lines_huffpost(site):
+    # id="comment_111734027"; div.author_name holds a badge, the name link, a motto and a fan
+    # count; div.comment_body starts with "15 seconds ago (7:18 PM)".
+    expected = EXPECTED["goose3__huffingtonpost.com.html.gz"]
+    result, _ = extract_url(f"{site}/goose3__huffingtonpost.com", kind="news", tz="America/New_York")
+    comments = [m for m in result.mentions if m.anchor]
+    assert len(comments) == expected["count"]
+    assert [(m.anchor, m.author.name) for m in comments[:3]] == [
+        ("comment-111734027", "MochaLite"),
+        ("comment-111734001", "JustaSlob"),
+        ("comment-111733979", "cliffhammond"),  # under a "HUFFPOST SUPER USER" badge
+    ]
+    assert comments[0].text.startswith(expected["first"]["text"])
+    assert comments[-1].author.name == "Texanbybirth"
