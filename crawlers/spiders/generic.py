@@ -4,7 +4,11 @@ A comment list or a thread is a run of sibling elements built from one template.
 grouped by tag and class; a group counts when at least two of its members carry a date Veille
 can read and some text. The best group (most dated members, then most text) gives the posts.
 Such posts have no anchor: their id comes from their content (author and first words), so it
-stays the same from one crawl to the next.
+stays the same from one crawl to the next. Replies nested with the same markup are posts too.
+
+Page furniture that also repeats with dates is left out: blocks with a text field (search,
+newsletter), teasers whose words are mostly links or one headline link, blocks whose words are
+only their date and a label, and groups all stamped with the same second (the page's own date).
 """
 
 from __future__ import annotations
