@@ -2,10 +2,11 @@
 
 WordPress (``li#comment-N`` / ``article#div-comment-N``, whatever the theme), wpDiscuz
 (``div#wpd-comm-N_M``) and many other engines (Drupal, SPIP, Craft, hand-made sites:
-``id="comment123"``) give every comment an element whose id carries its number. That id is
-far steadier across themes than class names, so this layer starts from it and then looks, in
-the block's own markup (nested replies left out), for the author, the date, the text and the
-rating with a short list of the class names themes actually use.
+``id="comment123"``, ``id="comment_123"``) give every comment an element whose id carries its
+number; Drupal 6/7 and SPIP put it on an empty ``<a id="comment-N">`` just before the comment's
+block. That id is far steadier across themes than class names, so this layer starts from it and
+then looks, in the block's own markup (nested replies left out), for the author, the date, the
+text and the rating with a short list of the class names themes actually use.
 """
 
 from __future__ import annotations
