@@ -56,7 +56,8 @@ def extract_url(
 def describe(result: PageResult, note: str | None, tz: str = "Europe/Paris") -> str:
     """The report: one block per item, then the counts of what is missing."""
     zone = ZoneInfo(tz)
-    lines = [f"engine detected: {result.engine or 'none (schema.org, comment ids, generic finder)'}"]
+    unknown = "none (schema.org, page state, review widgets, comment ids, generic finder)"
+    lines = [f"engine detected: {result.engine or unknown}"]
     if note:
         lines.append(f"charset: {note}")
     lines.append(f"items: {len(result.mentions)}")

@@ -2,10 +2,11 @@
 
 WordPress (``li#comment-N`` / ``article#div-comment-N``, whatever the theme), wpDiscuz
 (``div#wpd-comm-N_M``) and many other engines (Drupal, SPIP, Craft, hand-made sites:
-``id="comment123"``) give every comment an element whose id carries its number. That id is
-far steadier across themes than class names, so this layer starts from it and then looks, in
-the block's own markup (nested replies left out), for the author, the date, the text and the
-rating with a short list of the class names themes actually use.
+``id="comment123"``, ``id="comment_123"``) give every comment an element whose id carries its
+number; Drupal 6/7 and SPIP put it on an empty ``<a id="comment-N">`` just before the comment's
+block. That id is far steadier across themes than class names, so this layer starts from it and
+then looks, in the block's own markup (nested replies left out), for the author, the date, the
+text and the rating with a short list of the class names themes actually use.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from crawlers.dates import parse_date
 from crawlers.spiders.extract import PageContext, PageResult
 from crawlers.text import clean_space
 
-_BLOCK_ID = re.compile(r"^(?:div-comment|li-comment|comment|wpd-comm)-?(\d+)(?:_\d+)?$")
+_BLOCK_ID = re.compile(r"^(?:div-comment|li-comment|comment|wpd-comm)[-_]?(\d+)(?:_\d+)?$")
 _CHILDREN = "ul[contains(@class,'children')] | ol[contains(@class,'children')]"
 _SAYS = re.compile(
     r"\s+(?:says|said|replied|dit|a écrit|meint|sagt|dice|escribió|on)\s*:?\s*$"
@@ -45,7 +46,7 @@ _AUTHOR = [
     # hReview's reviewer (SPIP): its "fn" is the reviewed item's name, not the commenter's.
     _has_class("reviewer"),
     _has_class("fn", "wpd-comment-author", "comment-author-name", "comment-author-link", "author-name"),
-    _has_class("comment_author_name"),  # Drupal 6 themes (slate.fr)
+    _has_class("comment_author_name", "author_name"),  # underscored themes (slate.fr, HuffPost)
     _has_class("comment-author", "author", "comment__author", "commentauthor", "username", "comment-name"),
     # A link to the member's profile says who wrote it better than a heading (often the subject).
     ".//cite | .//a[contains(@href, '/user/') or contains(@href, '/members/')"
@@ -63,7 +64,7 @@ _TEXT = [
         "comment-content", "wpd-comment-text", "comment-text", "commentContent", "comment_content"
     ),
     ".//*[@itemprop='text' or @itemprop='reviewBody' or @itemprop='commentText']",
-    _contains_class("comment-body-text", "comment__content", "comment-entry", "content"),
+    _contains_class("comment-body-text", "comment__content", "comment-entry", "content", "comment_body"),
 ]
 _NOISE = re.compile(r"^(?:Reply|Répondre|Antworten|Responder|Rispondi|Recipe Rating\s*:?)$", re.IGNORECASE)
 
@@ -142,6 +143,11 @@ def _author(own: lxml_html.HtmlElement) -> str | None:
         return None
     # Themes put "says:", reply links or a badge inside the author element.
     raw = clean_space(found.text_content()) or ""
+    if "\n" in raw:
+        # A user box (name, badge, motto, fan count on lines of their own): the name is the
+        # profile link, else the first line.
+        links = [clean_space(a.text_content()) for a in found.xpath(".//a")]
+        raw = next((t for t in links if t and len(t) <= 60), raw.splitlines()[0])
     name = _BADGES.sub("", _SAYS.sub("", raw)).strip(" :—-")
     return name[:120] or None
 
@@ -167,6 +173,21 @@ def _date(own: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - datet
     if text and len(text) < 160:
         return parse_date(text, tz=ctx.tz, now=ctx.now, language=ctx.language, slow=False)
     return None
+
+
+def _without_stamps(text: str, ctx: PageContext) -> str:
+    """The text without a first or last line that is only its date ("15 seconds ago (7:18 PM)")."""
+    lines = text.split("\n")
+
+    def stamp(line: str) -> bool:  # short, with figures, read as a date: "03:24 AM on 9/19/2010"
+        short = len(line.split()) <= 6 and any(c.isdigit() for c in line)
+        return short and parse_date(line, tz=ctx.tz, now=ctx.now, slow=False) is not None
+
+    while len(lines) > 1 and stamp(lines[0]):
+        lines = lines[1:]
+    while len(lines) > 1 and stamp(lines[-1]):
+        lines = lines[:-1]
+    return clean_space("\n".join(lines)) or ""
 
 
 def _rating(own: lxml_html.HtmlElement, text: str) -> Rating | None:
@@ -206,7 +227,7 @@ def extract_comments(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
     thread = urldefrag(ctx.thread_url or page_url)[0]
     for number, block in comment_blocks(root):
         own = _own(block)
-        text = _body(own).replace("★", "").replace("☆", "").strip()
+        text = _without_stamps(_body(own).replace("★", "").replace("☆", "").strip(), ctx)
         if not text:
             continue
         published = _date(own, ctx)

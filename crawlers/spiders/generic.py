@@ -5,11 +5,16 @@ grouped by tag and class; a group counts when at least two of its members carry 
 can read and some text. The best group (most dated members, then most text) gives the posts.
 Such posts seldom have an anchor: unless the block carries an engine's post id ("post123"),
 their id comes from their content (author and first words), so it stays the same from one
-crawl to the next.
+crawl to the next. Replies nested with the same markup are posts too.
+
+Page furniture that also repeats with dates is left out: blocks with a text field (search,
+newsletter), teasers whose words are mostly links or one headline link, blocks whose words are
+only their date and a label, and groups all stamped with the same second (the page's own date).
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections import defaultdict
@@ -26,7 +31,7 @@ from crawlers.text import clean_space
 
 _AUTHORISH = re.compile(r"author|user|name|pseudo|poster|byline|\bfn\b", re.IGNORECASE)
 _DATEISH = re.compile(r"date|time|posted|meta", re.IGNORECASE)
-_BODYISH = re.compile(r"content|text|body|message|comment|entry|post", re.IGNORECASE)
+_BODYISH = re.compile(r"content|text|body|message|\bmsg\b|-msg|comment|entry|post", re.IGNORECASE)
 _SKIP = {"script", "style", "head", "nav", "header", "footer", "form", "select", "option", "svg"}
 MIN_TEXT = 15
 
@@ -41,11 +46,69 @@ def content_anchor(author: str | None, text: str, prefix: str = "post") -> str:
 _FURNITURE = ".//input[@type='search' or @type='text' or @type='email'] | .//*[@role='search']"
 
 
+def _without_replies(block: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """A copy of ``block`` without the blocks like it nested inside (replies to a comment)."""
+    signature = _signature(block)
+    if not any(_signature(e) == signature for e in block.iterdescendants() if isinstance(e.tag, str)):
+        return block
+    own = copy.deepcopy(block)
+    for nested in [e for e in own.iterdescendants() if isinstance(e.tag, str) and _signature(e) == signature]:
+        if nested.getparent() is not None:
+            nested.getparent().remove(nested)
+    return own
+
+
+def _with_replies(
+    blocks: list[tuple[lxml_html.HtmlElement, datetime]], ctx: PageContext
+) -> list[tuple[lxml_html.HtmlElement, datetime]]:
+    """The blocks, each followed by the dated replies nested in it with the same markup."""
+    out = []
+    for block, when in blocks:
+        out.append((block, when))
+        signature = _signature(block)
+        for nested in block.iterdescendants():
+            same = isinstance(nested.tag, str) and _signature(nested) == signature
+            if same and (nested_when := _date(nested, ctx)) is not None:
+                out.append((nested, nested_when))
+    return out
+
+
+def _only_a_date(block: lxml_html.HtmlElement, text: str) -> bool:
+    """The text is the block's date and a label or two ("August 12, 2011 4:00 AM PDT", "InfoQ Live
+    AUGUST 23, 2022"): a dated link or an event, not somebody's words."""
+    for element in [*block.xpath(".//time"), *_find(block, _DATEISH)]:
+        stamp = clean_space(element.text_content()) or ""
+        if stamp and stamp in text:
+            text = text.replace(stamp, " ")
+    return len(text.split()) < 3
+
+
+def _strip_stamps(text: str, ctx: PageContext) -> str:
+    """The text without a first or last line that is only a date ("15 seconds ago (7:18 PM)")."""
+    lines = text.split("\n")
+
+    def stamp(line: str) -> bool:  # short, with figures, read as a date: "03:24 AM on 9/19/2010"
+        short = len(line.split()) <= 6 and any(c.isdigit() for c in line)
+        return short and parse_date(line, tz=ctx.tz, now=ctx.now, slow=False) is not None
+
+    while len(lines) > 1 and stamp(lines[0]):
+        lines = lines[1:]
+    while len(lines) > 1 and stamp(lines[-1]):
+        lines = lines[:-1]
+    return clean_space("\n".join(lines)) or ""
+
+
+def _headline(block: lxml_html.HtmlElement, text: str) -> bool:
+    """The block's text is the words of one link: a headline pointing to another article."""
+    return any(clean_space(a.text_content()) == text for a in block.xpath("descendant-or-self::a[@href]"))
+
+
 def _teaser(block: lxml_html.HtmlElement) -> bool:
     """A link to another page with its title and a date ("Popular posts", related articles):
     most of its words are link text. A post's words are its own, links or not."""
     words = len((block.text_content() or "").split())
-    linked = sum(len((a.text_content() or "").split()) for a in block.xpath(".//a[@href]"))
+    # descendant-or-self: a card that is itself one <a href> (a news front's feed items).
+    linked = sum(len((a.text_content() or "").split()) for a in block.xpath("descendant-or-self::a[@href]"))
     return words > 0 and linked / words > 0.5
 
 
@@ -74,8 +137,16 @@ def _date(block: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - dat
 
 
 def _body(block: lxml_html.HtmlElement) -> str:
-    candidates = _find(block, _BODYISH) + block.xpath(".//p")
-    texts = [clean_space(e.text_content()) or "" for e in candidates]
+    # Elements classed like a date or a name ("comment-timestamp", "comment-user") are not the text.
+    candidates = [
+        e
+        for e in _find(block, _BODYISH)
+        if not _DATEISH.search(e.get("class") or "") and not _AUTHORISH.search(e.get("class") or "")
+    ] + block.xpath(".//p")
+    # A wrapper classed "comment-content" that holds the header and footer too is not the text:
+    # among the candidates, only the innermost ones (holding no other candidate) compete.
+    inner = [e for e in candidates if not any(o is not e and e in o.iterancestors() for o in candidates)]
+    texts = [clean_space(e.text_content()) or "" for e in inner]
     best = max(texts, key=len, default="")
     return best if len(best) >= MIN_TEXT else clean_space(block.text_content()) or ""
 
@@ -90,7 +161,8 @@ def _author(block: lxml_html.HtmlElement) -> str | None:
         # A user-info box holds the name on its first line, then a join date, a title...
         text = (clean_space(element.text_content()) or "").strip().split("\n")[0].strip()
         if text and len(text) <= 60:
-            return text
+            # A user box often adds a motto or a fan count on lines of their own: a name is one line.
+            return text.splitlines()[0].strip() or None
     return None
 
 
@@ -129,9 +201,9 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
             best, best_score = dated, (len(dated), size)
     result = PageResult()
     thread = urldefrag(ctx.thread_url or page_url)[0]
-    for block, when in best:
-        text = _body(block)
-        if len(text) < MIN_TEXT:
+    for block, when in _with_replies(best, ctx):
+        text = _strip_stamps(_body(_without_replies(block)), ctx)
+        if len(text) < MIN_TEXT or _only_a_date(block, text) or _headline(block, text):
             continue
         author = _author(block)
         own = block.get("id") or ""

@@ -273,3 +273,40 @@ def test_drupal_comments_named_by_an_empty_anchor_before_them(site):
     assert first.published_at.isoformat() == "2012-10-29T14:46:00+00:00"
     assert first.text.startswith(expected["first"]["text"])
     assert comments[-1].text.startswith("@ stephane")
+
+
+def test_comments_without_any_id_with_their_replies_le_figaro(site):
+    # Le Figaro's own markup (li.fig-comment, no id): the wrapper classed "comment-content" holds
+    # header and footer, the text is div.fig-comment-msg; replies nest the same li.
+    expected = EXPECTED["goose3__lefigaro.fr.html.gz"]
+    result, _ = extract_url(f"{site}/goose3__lefigaro.fr", kind="news", tz="Europe/Paris")
+    comments = [m for m in result.mentions if m.anchor]
+    assert len(comments) == expected["count"]
+    assert [(m.author.name, m.text[:19]) for m in comments[6:7]] == [("mamiekéké", "Quel fifre ce type.")]
+    reply = comments[-1]
+    assert reply.author.name == "LamiDesAnimaux" and reply.text.startswith(expected["last"]["text"])
+    assert reply.published_at.isoformat() == "2013-04-05T23:27:00+00:00"
+    assert comments[-2].text.startswith("Et bien enfin")  # the parent keeps its own words only
+
+
+def test_a_sidebar_of_dated_links_is_not_a_list_of_posts(site):
+    # CNET: "August 19, 2011 5:00 AM PDT" under each related link; the story is the only item.
+    result, _ = extract_url(f"{site}/goose3__cnet.com", kind="news", tz="America/Los_Angeles")
+    (story,) = result.mentions
+    assert story.anchor is None and story.author.name == "Marguerite Reardon"
+
+
+def test_underscored_comment_ids_user_boxes_and_date_lines_huffpost(site):
+    # id="comment_111734027"; div.author_name holds a badge, the name link, a motto and a fan
+    # count; div.comment_body starts with "15 seconds ago (7:18 PM)".
+    expected = EXPECTED["goose3__huffingtonpost.com.html.gz"]
+    result, _ = extract_url(f"{site}/goose3__huffingtonpost.com", kind="news", tz="America/New_York")
+    comments = [m for m in result.mentions if m.anchor]
+    assert len(comments) == expected["count"]
+    assert [(m.anchor, m.author.name) for m in comments[:3]] == [
+        ("comment-111734027", "MochaLite"),
+        ("comment-111734001", "JustaSlob"),
+        ("comment-111733979", "cliffhammond"),  # under a "HUFFPOST SUPER USER" badge
+    ]
+    assert comments[0].text.startswith(expected["first"]["text"])
+    assert comments[-1].author.name == "Texanbybirth"
