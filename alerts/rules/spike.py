@@ -151,7 +151,7 @@ class _SpikeRule(RuleType):
                 "fausse alerte par mois et par marque"
             )
         if self.negative and best.share is not None:
-            text += f". Part de mentions négatives : {wording.percent(best.share)}"
+            text += f". Part de mentions négatives : {wording.percent(round(best.share, 2))}"  # as in figures
         return text + "."
 
 
