@@ -7,7 +7,7 @@ Message-ID however many times a crash makes us rebuild it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -188,7 +188,9 @@ def build_incident_notification(
     kind = INCIDENT_KINDS[plan.kind]
     ordered = sorted(decisions, key=lambda d: section_rank(d.rule.type_name))
     news = [d for d in ordered if d.transition.kind in ("alert", "escalation")]
-    sections = [section(d, config, es, names) for d in (news if plan.kind != "close" else ordered)]
+    sections = _without_repeats(
+        [section(d, config, es, names) for d in (news if plan.kind != "close" else ordered)]
+    )
     grew = any(d.transition.kind == "escalation" for d in news)
     headline = incident_headline(plan.kind, brand, news[0].finding.summary if news else "", grew)
     if plan.kind == "close":
@@ -222,6 +224,21 @@ def build_incident_notification(
     if plan.root_message_id:
         payload["in_reply_to"] = message_id(plan.root_message_id, payload["sender"])
     return payload
+
+
+def _without_repeats(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A mention is shown once per email, in the first section that cites it: a negative burst
+    lifts the volume too, and the volume section would list the same posts again. A later section
+    only says how many of its mentions are above (``repeated``)."""
+    shown: set[str] = set()
+    for s in sections:
+        evidence: Evidence = s["evidence"]
+        keys = [str(m.get("id") or m.get("url")) for m in evidence.mentions]
+        kept = [m for m, key in zip(evidence.mentions, keys, strict=True) if key not in shown]
+        s["repeated"] = len(evidence.mentions) - len(kept)
+        s["evidence"] = replace(evidence, mentions=kept)
+        shown.update(keys)
+    return sections
 
 
 def _payload(

@@ -86,7 +86,9 @@ class MentionCounts:
                 values[k] -= 1
         if self.first is None:
             return [None] * n
-        known = 0 if s0 >= self.first else min(n, -((s0 - self.first) // width))
+        if s0 >= self.first:  # the usual case: every bin known
+            return values  # type: ignore[return-value]  # list is invariant; ints are int | None
+        known = min(n, -((s0 - self.first) // width))
         out: list[int | None] = [None] * known
         out.extend(values[known:])
         return out

@@ -89,7 +89,13 @@ class MemoryStore:
         self.records: dict[str, dict[str, Any]] = {}
 
     def load(self, rule: str, keys: list[str]) -> dict[str, Stored]:
-        return {k: self.states.get((rule, k)) or Stored(AlertState(rule=rule, key=k)) for k in keys}
+        out = {}
+        for k in keys:
+            stored = self.states.get((rule, k))
+            if stored is None:  # kept, so a replay does not build it again at each of its steps
+                stored = self.states[(rule, k)] = Stored(AlertState(rule=rule, key=k))
+            out[k] = stored
+        return out
 
     def save(
         self, stored: Stored, state: AlertState, *, pending: dict[str, Any] | None, now: datetime

@@ -18,6 +18,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -125,6 +126,8 @@ def main() -> int:
             # used (its own work; Elasticsearch's is apart) and the load around it say how to read it.
             print(f"replay CPU time {cpu:.1f} s; load average {load_before:.1f} before, "
                   f"{os.getloadavg()[0]:.1f} after")  # fmt: skip
+            kinds = Counter(f"{e.rule_type} {e.kind}" for e in events)
+            print("notifications by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
         finally:
             es.indices.delete(index=f"{prefix}-*", allow_no_indices=True, expand_wildcards="all")
             quiet = es.options(ignore_status=404)

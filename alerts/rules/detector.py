@@ -163,7 +163,8 @@ def learn(history: Series, tz: object, min_hours: int = MIN_HISTORY_HOURS) -> Pr
     hod, _ = _rates(hours, counts, seasonal=False)
     # Second pass on counts clipped to their plausible range (judged on the hour of day only, which
     # one past day cannot move much): a past buzz then neither lifts the bar nor the usual share.
-    clipped = [min(c, _clip(hod[slot % 24])) for (slot, _), c in zip(hours, counts, strict=True)]
+    ceiling = [_clip(rate) for rate in hod]  # per hour of day, not per hour seen (672 -> 24 square roots)
+    clipped = [min(c, ceiling[slot % 24]) for (slot, _), c in zip(hours, counts, strict=True)]
     rates, support = _rates(hours, clipped, seasonal=True)
     share = None
     if history.totals is not None:

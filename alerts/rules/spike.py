@@ -140,7 +140,7 @@ class _SpikeRule(RuleType):
             "semaine (historique des quatre dernières semaines, corrigé de la tendance récente)"
         )
         if status == "firing":
-            chance = max(1, round(1 / best.p_value)) if best.p_value > 0 else None
+            chance = max(1, round(1 / best.p_value)) if best.p_value > 1e-6 else None  # 1/1e-320 = inf
             # Past a million the exact figure means nothing to a reader (and the model is not that precise).
             text += (
                 f". Un tel écart n'arrive par hasard qu'une fois sur {wording.number(chance, 0)}"
@@ -153,7 +153,7 @@ class _SpikeRule(RuleType):
                 "fausse alerte par mois et par marque"
             )
         if self.negative and best.share is not None:
-            text += f". Part de mentions négatives : {wording.percent(best.share)}"
+            text += f". Part de mentions négatives : {wording.percent(round(best.share, 2))}"  # as in figures
         return text + "."
 
 

@@ -14,7 +14,7 @@ import pytest
 from alerts.rules import RuleContext, build_rule, detector
 from alerts.rules.detector import HOUR, STEP, Params, binomial_tail, learn, scan, tail
 from alerts.series import Series
-from core.config.alerts import NegativeSpikeRule
+from core.config.alerts import NegativeSpikeRule, VolumeSpikeRule
 
 TZ = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 18, 15, tzinfo=UTC)  # a Wednesday afternoon
@@ -218,3 +218,12 @@ def test_the_benchmark_runs_the_engine_code_itself():
         del sys.modules[spec.name]
     assert bench.learn is detector.learn
     assert bench.build_rule is build_rule
+
+
+def test_a_burst_too_unlikely_for_a_float_is_still_explained():
+    """NAB realTweets (up to 13,000 mentions in 5 minutes): a tail of 1e-310 has no inverse."""
+    rule = build_rule(VolumeSpikeRule(name="v", type="volume_spike"), RuleContext(("Velora",), (), TZ))
+    window = detector.Window(timedelta(minutes=15), 4000, 150.0, 1e-310, 1e-6)
+    assert "pratiquement jamais par hasard" in rule._why(window, "firing")  # type: ignore[attr-defined]
+    window = detector.Window(timedelta(minutes=15), 40, 15.0, 2e-5, 1e-6)
+    assert "une fois sur 50000" in rule._why(window, "firing")  # type: ignore[attr-defined]

@@ -70,3 +70,22 @@ def test_rules_firing_together_for_a_brand_send_one_email(history, alert_config,
     assert text.index("== Pic de mentions négatives ==") < text.index("== Mots de crise")
     assert "Veille alert" not in text and "(en)" not in text
     assert sent[0]["rule"] == "incident" and msg["In-Reply-To"] is None
+
+
+def test_a_mention_is_shown_once_per_email_even_when_two_spikes_cite_it(history, alert_config, now):
+    history.steady(days=15, per_hour=4)
+    history.burst(now - timedelta(minutes=55), 40, text="Velora : la box ne marche plus depuis ce matin")
+    history.flush()
+    loaded = alert_config(
+        {"name": "neg", "type": "negative_spike"},
+        {"name": "vol", "type": "volume_spike", "min_count": 5, "min_ratio": 2.0},
+    )
+    sent = check_alerts(loaded, now).notifications
+    assert len(sent) == 1 and set(sent[0]["figures"]) == {"neg", "vol"}  # both fired, one email
+    text = messages(loaded)[0].get_body(("plain",)).get_content()
+    urls = [
+        line.strip() for line in text.splitlines() if line.strip().startswith("https://forum.example.fr/")
+    ]
+    assert urls and len(urls) == len(set(urls))
+    volume = text[text.index("== Pic de volume ==") :]
+    assert "les mêmes que ci-dessus" in volume or "déjà citée" in volume
