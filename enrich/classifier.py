@@ -1,6 +1,6 @@
-"""The learned French sentiment classifier: hashed TF-IDF word and character n-grams, a
-multinomial logistic regression over negative / neutral / positive, and a temperature fitted on a
-held-out split so its probabilities are calibrated.
+"""The learned French sentiment classifier: hashed TF-IDF word and character n-grams and the
+lexicon's polarity, two linear heads (three-class, and NB-weighted positive vs negative), a
+stacker and a temperature fitted on a held-out split so its probabilities are calibrated.
 
 The model is one ``.npz`` file shipped in the package (``enrich/data/model/``): hashing
 (``enrich/featurize.py``) needs no vocabulary, so the file holds only the IDF weights, the
@@ -140,12 +140,15 @@ class SentimentClassifier:
         """Per text: the three-class logits, the polarity logit, the two lexicon columns."""
         counts = raw_counts(texts)
         lex = lexicon_columns(len(texts), lexicon)
-        three = np.asarray(add_lexicon(weigh(counts, self.idf), lex) @ self.coef_t + self.intercept)
+        # The lexicon columns are the last two of each head: added apart, no sparse copy.
+        coef = self.coef_t
+        three = np.asarray(weigh(counts, self.idf) @ coef[:-2]) + lex @ coef[-2:] + self.intercept
         if self.nb is None or self.polarity_coef is None:
             polarity = np.zeros((len(texts), 1), dtype=np.float32)
         else:
-            opinion = add_lexicon(weigh(counts, self.idf, self.nb), lex)
-            polarity = np.asarray(opinion @ self.polarity_coef + self.polarity_intercept).reshape(-1, 1)
+            weights = self.polarity_coef
+            opinion = np.asarray(weigh(counts, self.idf, self.nb) @ weights[:-2]) + lex @ weights[-2:]
+            polarity = (opinion + self.polarity_intercept).reshape(-1, 1)
         return np.hstack([three, polarity, lex]).astype(np.float32)
 
     def logits(self, texts: Sequence[str], lexicon: Sequence[float] | None = None) -> np.ndarray:
