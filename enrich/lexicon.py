@@ -17,6 +17,9 @@ from core.text import fold
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Seed entries weaker than this are mostly translation noise ("sous" 0.2, "nouveau" -0.2): ignored.
 SEED_MIN = 0.6
+# Forms whose accent is the meaning, looked up before folding: folded, "tâche" (task) would read
+# as "tache" (stain, -1.5 in the seed).
+EXACT: dict[str, float] = {"tâche": 0.0, "tâches": 0.0}
 
 
 def read_tsv(path: Path) -> list[list[str]]:
@@ -75,6 +78,8 @@ class FrenchLexicon:
         stripped), then the seed (form, lemma). A 0 in the own lexicon stops the search."""
         if lower in self._cache:
             return self._cache[lower]
+        if lower in EXACT:
+            return EXACT[lower]
         folded, lemma = fold(lower), fold(self.lemma(lower))
         candidates = [folded, lemma, *_deinflect(folded)]
         value: float | None = None
@@ -105,10 +110,36 @@ class FrenchLexicon:
         return value
 
 
+# Feminine and plural endings -> masculine singular, longest first ("nulles" -> "nul",
+# "décevantes" -> "décevant", "lentes" -> "lent", "heureuses" -> "heureux", "chères" -> "cher").
+_ENDINGS = (
+    ("elles", "el"),
+    ("elle", "el"),
+    ("lles", "l"),
+    ("lle", "l"),
+    ("nnes", "n"),
+    ("nne", "n"),
+    ("ives", "if"),
+    ("ive", "if"),
+    ("euses", "eux"),
+    ("euse", "eux"),
+    ("eres", "er"),
+    ("ere", "er"),
+    ("aux", "al"),
+    ("es", ""),
+    ("s", ""),
+    ("x", ""),
+    ("e", ""),
+)
+
+
 def _deinflect(word: str) -> list[str]:
-    """Masculine singular guesses for a French form the lemma table missed (``injoignables``)."""
+    """Masculine singular guesses for a French form the lemma table missed (``injoignables``,
+    ``nulle``, ``pas terribles``), on folded words."""
     out = []
-    for suffix in ("es", "s", "x", "e"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            out.append(word[: -len(suffix)])
+    for suffix, replacement in _ENDINGS:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            guess = word[: -len(suffix)] + replacement
+            if len(guess) > 2 and guess not in out:
+                out.append(guess)
     return out

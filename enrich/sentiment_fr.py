@@ -6,15 +6,20 @@ Rules, in order, for each word or idiom that has a valence:
   * up to 3 preceding boosters ("très", "trop", "vraiment"…) or dampeners ("peu", "plutôt"…) add or
     remove 0.293 (x1, x0.95, x0.9 by distance); "grave" / "de ouf" after the word boost it too;
   * negation ("pas", "jamais", "rien", "aucun", "sans", "ni", "ne … plus", a "ne"/"n'" before the
-    verb, "pas" alone after a verb in speech: "j'aime pas") flips it (x -0.74), except for words of
-    ``negated_fr.tsv`` which take their own value ("ne répond pas" is a complaint); "ne … que" is
-    not a negation;
+    verb, "pas" alone after a verb in speech: "j'aime pas") up to 5 words back ("pas du tout la
+    meilleure") flips it (x -0.74), except for words of ``negated_fr.tsv`` which take their own
+    value ("ne répond pas" is a complaint); "ne … que" is not a negation;
   * words before the last "mais" / "par contre" / "pourtant"… count half, words after it x1.5;
+    words of a concession ("malgré …", "bien que …", "même si …", up to the next comma) count half;
+  * a capitalised word inside a sentence is a name (Privas, Marie): only the own lexicon's entry
+    for that very form counts ("Super", "Nul"), not a lemma or the seed;
+  * two sentences glued by a full stop ("marrants.je") end negation and boosting there;
   * "!" (up to 4) and repeated "?" push the sentence total further in its own direction.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -94,6 +99,14 @@ _CONTRAST_FIRST = CONTRAST | {first for first, _ in CONTRAST_PAIRS}
 STOPS = frozenset({".", ";", ":", "!", "?", "...", "…"})
 _STRUCTURAL = NEGATORS | NE | CONTRAST | frozenset(BOOSTERS) - DUAL_BOOSTERS | {"plus"}
 _VERB_ENDINGS = ("er", "ir", "re", "oir")
+NEGATION_REACH = 5  # words: "ce n'est pas du tout la meilleure série"
+CONCESSIVE = frozenset({"malgre"})
+CONCESSIVE_PAIRS = frozenset({("bien", "que"), ("bien", "qu'"), ("meme", "si"), ("en", "depit")})
+_CONCESSIVE_FIRST = CONCESSIVE | {first for first, _ in CONCESSIVE_PAIRS}
+_NAME_OPENERS = STOPS | {'"', "(", "-", "«", "'"}
+# "marrants.je": two sentences glued by a missing space (a domain such as "velora.fr" is not).
+_GLUED = re.compile(r"[^\W\d_]{2,}[.!?]+[^\W\d_]+")
+_DOMAIN_ENDS = frozenset({"fr", "com", "net", "org", "io", "eu", "be", "ch", "ca", "de", "uk", "info", "co"})
 
 
 def normalize(raw: float, alpha: float = 15.0) -> float:
@@ -148,8 +161,8 @@ class FrenchSentiment:
         sentence and clause scored."""
         lowered = [w.lower() for w in words]
         folded = [fold(w) for w in words]
-        lookup, negated_valence = self.lexicon.lookup, self.lexicon.negated_valence
-        values = [lookup(w) or 0.0 for w in lowered]
+        negated_valence = self.lexicon.negated_valence
+        values = self._values(words, lowered, folded)
         negated = [negated_valence(w) for w in lowered]
 
         def score(start: int, end: int) -> float:
@@ -160,6 +173,19 @@ class FrenchSentiment:
 
         return score
 
+    def _values(self, words: Sequence[str], lowered: list[str], folded: list[str]) -> list[float]:
+        lookup, own = self.lexicon.lookup, self.lexicon.valence
+        values = []
+        for i, (word, form) in enumerate(zip(words, lowered, strict=True)):
+            # Glued sentences: the word that ends the first one.
+            lower = re.split(r"[.!?]", form, maxsplit=1)[0] if _is_glued(form) else form
+            if i and word[:1].isupper() and not word.isupper() and words[i - 1] not in _NAME_OPENERS:
+                value = own.get(folded[i])  # a name inside a sentence: "Privas" is not "priver"
+            else:
+                value = lookup(lower)
+            values.append(value or 0.0)
+        return values
+
     def _raw(self, tokens: _Tokens) -> float:
         words, lowered, folded = tokens.words, tokens.lowered, tokens.folded
         units = self._units(tokens)
@@ -167,11 +193,14 @@ class FrenchSentiment:
             return self._punctuation(folded, 0.0)
         caps = _caps_differ(words)
         contrast = _last_contrast(folded)
+        conceded = _concessions(folded)
         total = 0.0
         for unit in units:
             value = self._adjusted(unit, words, lowered, folded, caps)
             if contrast is not None:
                 value *= 0.5 if unit.start < contrast else 1.5 if unit.start > contrast else 1.0
+            if unit.start in conceded:
+                value *= 0.5
             total += value
         return self._punctuation(folded, total)
 
@@ -227,7 +256,7 @@ class FrenchSentiment:
     def _boosted(self, unit: _Unit, value: float, lowered: list[str], folded: list[str]) -> float:
         for distance, factor in ((1, 1.0), (2, 0.95), (3, 0.9)):
             j = unit.start - distance
-            if j < 0 or folded[j] in STOPS or folded[j] in CONTRAST:
+            if j < 0 or folded[j] in STOPS or folded[j] in CONTRAST or _is_glued(folded[j]):
                 break
             word = folded[j]
             scalar = BOOSTERS.get(word)
@@ -243,10 +272,10 @@ class FrenchSentiment:
         return value
 
     def _is_negated(self, unit: _Unit, lowered: list[str], folded: list[str]) -> bool:
-        ne_seen = False
-        for j in range(unit.start - 1, max(-1, unit.start - 4), -1):
+        ne_seen = restricted = False
+        for j in range(unit.start - 1, max(-1, unit.start - 1 - NEGATION_REACH), -1):
             word = folded[j]
-            if word in STOPS or word in CONTRAST or word == ",":
+            if word in STOPS or word in CONTRAST or word == "," or _is_glued(word):
                 break
             if word in NEGATORS:
                 return True
@@ -254,6 +283,10 @@ class FrenchSentiment:
                 return True
             if word in NE:
                 ne_seen = True
+            elif word in RESTRICTIVE and not ne_seen:
+                restricted = True  # "je n'ai que des problèmes": "ne … que" before the word
+        if ne_seen and restricted:
+            return False
         if ne_seen:
             # "ne" before the word: negated unless it is the restrictive "ne … que".
             tail = folded[unit.end : unit.end + 4]
@@ -294,6 +327,33 @@ def _caps_differ(words: Sequence[str]) -> bool:
     alpha = [w for w in words if w.isalpha()]
     upper = sum(1 for w in alpha if w.isupper() and len(w) > 1)
     return 0 < upper < len(alpha)
+
+
+def _is_glued(word: str) -> bool:
+    if "." not in word and "!" not in word and "?" not in word:
+        return False
+    return bool(_GLUED.fullmatch(word)) and word.rsplit(".", 1)[-1] not in _DOMAIN_ENDS
+
+
+def _concessions(folded: list[str]) -> set[int]:
+    """Indices of the words inside "malgré …" / "bien que …" / "même si …", up to the next comma
+    or stop: what the author grants before saying what counts."""
+    if _CONCESSIVE_FIRST.isdisjoint(folded):
+        return set()
+    out: set[int] = set()
+    i, n = 0, len(folded)
+    while i < n:
+        word = folded[i]
+        pair = i + 1 < n and (word, folded[i + 1]) in CONCESSIVE_PAIRS
+        if word in CONCESSIVE or pair:
+            j = i + (2 if pair else 1)
+            while j < n and folded[j] != "," and folded[j] not in STOPS and folded[j] not in CONTRAST:
+                out.add(j)
+                j += 1
+            i = j
+        else:
+            i += 1
+    return out
 
 
 def _last_contrast(folded: list[str]) -> int | None:

@@ -11,10 +11,12 @@ import pytest
 
 from enrich.evaluation import EVAL_DIR, evaluate, read_labeled, vader_paper_r
 
-# Hand-written by the team, so a regression check only. With the learned classifier (issue 10):
-# posts dev 0.61 / test 0.61, reviews dev 0.89 / test >= 0.88 (the lexicon alone, written against
-# these very sets, had 0.97 / 0.91 / 1.00 / 0.93, and 0.62 on public tweets it had not seen).
-FLOORS = {"fr_posts_dev": 0.58, "fr_posts_test": 0.58, "fr_reviews_dev": 0.85, "fr_reviews_test": 0.85}
+# Hand-written by the team, so a regression check only (never trained or tuned on). Measured with
+# the classifier of issue 10, second version (bench/sentiment_eval.py): posts dev 0.700 / test
+# 0.667, reviews dev 0.925 / test 0.900. The first version had 0.61 / 0.61 / 0.89 / 0.93 (floors
+# lowered to 0.58 then); the lexicon alone, written against these very sets, had 0.97 / 0.91 /
+# 1.00 / 0.93 and 0.62 on public tweets it had not seen.
+FLOORS = {"fr_posts_dev": 0.66, "fr_posts_test": 0.63, "fr_reviews_dev": 0.88, "fr_reviews_test": 0.86}
 # The VADER paper's human-rated tweets (MIT, see data/vader/README.md).
 TWEETS = Path(__file__).resolve().parent / "data" / "vader" / "tweets_GroundTruth.txt"
 
@@ -25,6 +27,13 @@ def test_french_accuracy_floor(analyzer, name):
     assert len(examples) >= 80
     scores = evaluate(analyzer, examples, lang="fr")
     assert scores.accuracy >= FLOORS[name], f"{name}: accuracy {scores.accuracy:.3f} < {FLOORS[name]}"
+
+
+def test_customer_service_praise_is_positive_towards_the_brand(analyze):
+    # The sentence of issue 10 that the digest listed as waiting for an answer.
+    result = analyze("Petit retour positif : le SAV Velora m'a rappelé en moins de 10 minutes", lang="fr")
+    assert result.sentiment.label == "positive"
+    assert [(b.brand, b.label) for b in result.brand_sentiments] == [("Velora", "positive")]
 
 
 def test_english_tweets_correlate_like_the_paper():

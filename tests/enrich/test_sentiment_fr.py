@@ -130,3 +130,44 @@ def test_catalog_patterns_are_case_and_accent_insensitive(config):
     catalog = Catalog.from_brands(config.brands)
     lantier = [p["pattern"] for p in catalog.patterns() if p["id"] == "Cafés Lantier"]
     assert {"cafes lantier", "cafés lantier", "lantier", "#lantier"} <= set(lantier)
+
+
+# The lexicon defects issue 10 measured on public text, each against its counterpart.
+def test_topic_nouns_carry_no_opinion(score):
+    for text in ("Le film parle d'amour et de vacances.", "Un meurtre a eu lieu en ville.", "Entrée libre."):
+        assert abs(score(text)) < 0.25, text
+
+
+def test_the_accent_decides_between_task_and_stain(score):
+    assert score("Une tâche simple.") > score("Une tache sur le canapé.")
+    assert abs(score("La tâche est longue à faire.")) < abs(score("Une tache sur le canapé."))
+
+
+def test_place_names_inside_a_sentence_have_no_valence(score):
+    assert score("Je suis allé à Privas hier.") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("form", "base"),
+    [("Une appli nulle.", "Un site nul."), ("Des vendeuses pas terribles.", "Un vendeur pas terrible.")],
+)
+def test_feminine_and_plural_forms_score_like_the_base_form(score, form, base):
+    assert score(form) < -0.25
+    assert score(form) == pytest.approx(score(base), abs=0.15)
+
+
+def test_negation_reaches_past_du_tout(score):
+    assert score("Ce n'est pas du tout la meilleure série.") < -0.05
+    assert score("C'est la meilleure série.") > 0.05
+
+
+def test_malgre_concedes_what_follows_it(score):
+    assert score("Malgré un SAV réactif, je suis déçu.") < -0.05
+    assert score("Le film est bon malgré des longueurs.") > 0.05
+
+
+def test_glued_sentences_stop_the_negation(score):
+    glued = score("Pas marrants.je suis déçue.")
+    assert glued < score("Pas marrants.")  # "déçue" is not negated by the other sentence's "pas"
+    assert glued < -0.25
+    assert score("Voir velora.fr pour les détails.") == 0.0  # a domain is not two sentences
