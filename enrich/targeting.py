@@ -37,6 +37,11 @@ class Parsed:
         """``sentence_units``, computed once (a frozen dataclass still takes a cached property)."""
         return _sentence_units(self)
 
+    @cached_property
+    def compared(self) -> dict[Bounds, list[Comparison]]:
+        """The comparisons of each unit, filled in by ``_comparisons`` (one look per unit per text)."""
+        return {}
+
 
 @dataclass(frozen=True)
 class Target:
@@ -133,9 +138,12 @@ def _sentence_units(parsed: Parsed) -> list[Bounds]:
 
 
 def _comparisons(parsed: Parsed, unit: Bounds) -> list[Comparison]:
-    start, end = unit
-    spans = sorted((s, e, o) for s, e, o in parsed.ents if o is not None and s >= start and e <= end)
-    return comparisons(parsed.words, spans, start, end)
+    found = parsed.compared.get(unit)
+    if found is None:
+        start, end = unit
+        spans = sorted((s, e, o) for s, e, o in parsed.ents if o is not None and s >= start and e <= end)
+        found = parsed.compared[unit] = comparisons(parsed.words, spans, start, end)
+    return found
 
 
 def _owners(parsed: Parsed, span: Bounds) -> list[str]:
