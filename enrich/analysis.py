@@ -8,12 +8,15 @@ parts (stories, author influence) on top, and ``veille enrich`` uses the Analyze
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from spacy.attrs import ORTH, SENT_START
+from spacy.attrs import ORTH
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from core.config.nlp import Nlp
@@ -104,12 +107,33 @@ def _score_label(row: object, polarity: float = 0.0) -> tuple[float, SentimentLa
     return round(probs[2] - probs[0], 4), label
 
 
-def _sentences(doc: Doc) -> list[Bounds]:
-    """Sentence bounds from the sentencizer's flags: ``doc.sents`` builds a Span per sentence."""
-    if not len(doc):
+# spaCy's rule-based sentencizer, run on the words already read out of the doc: the same bounds
+# (a sentence starts at the first word after a run of . ! ? … that is not punctuation itself), without
+# the pipeline component that builds a Token object per word. The training script splits with the
+# component; tests/enrich/test_targeting.py checks both agree.
+_PUNCT_CHARS = frozenset(Sentencizer.default_punct_chars)
+
+
+@lru_cache(maxsize=65_536)
+def _is_punct(word: str) -> bool:
+    # spaCy's lexical ``is_punct``: every character in a Unicode punctuation category.
+    return all(unicodedata.category(char).startswith("P") for char in word)
+
+
+def sentence_bounds(words: Sequence[str]) -> list[Bounds]:
+    """Sentence (start, end) token offsets, as spaCy's ``sentencizer`` would set them."""
+    if not words:
         return []
-    starts = [i for i, flag in enumerate(doc.to_array(SENT_START).tolist()) if flag == 1 or i == 0]
-    return list(pairwise([*starts, len(doc)]))
+    starts = [0]
+    seen_period = False
+    for i, word in enumerate(words):
+        in_chars = word in _PUNCT_CHARS
+        if seen_period and not in_chars and not _is_punct(word):
+            starts.append(i)
+            seen_period = False
+        elif in_chars:
+            seen_period = True
+    return list(pairwise([*starts, len(words)]))
 
 
 def label_for(score: float, neutral_band: float) -> SentimentLabel:
@@ -196,7 +220,7 @@ class Analyzer:
             parties.sort()  # in text order: who is named first and last matters
         parsed = Parsed(
             words=words,
-            sents=_sentences(doc),
+            sents=sentence_bounds(words),
             ents=[(ent.start, ent.end, self._owner_of(ent)) for ent in parties],
         )
         targets = list(item.brands) or self._named_brands(ents)
