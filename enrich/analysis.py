@@ -8,11 +8,15 @@ parts (stories, author influence) on top, and ``veille enrich`` uses the Analyze
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from spacy.attrs import ORTH
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from core.config.nlp import Nlp
@@ -103,6 +107,35 @@ def _score_label(row: object, polarity: float = 0.0) -> tuple[float, SentimentLa
     return round(probs[2] - probs[0], 4), label
 
 
+# spaCy's rule-based sentencizer, run on the words already read out of the doc: the same bounds
+# (a sentence starts at the first word after a run of . ! ? … that is not punctuation itself), without
+# the pipeline component that builds a Token object per word. The training script splits with the
+# component; tests/enrich/test_targeting.py checks both agree.
+_PUNCT_CHARS = frozenset(Sentencizer.default_punct_chars)
+
+
+@lru_cache(maxsize=65_536)
+def _is_punct(word: str) -> bool:
+    # spaCy's lexical ``is_punct``: every character in a Unicode punctuation category.
+    return all(unicodedata.category(char).startswith("P") for char in word)
+
+
+def sentence_bounds(words: Sequence[str]) -> list[Bounds]:
+    """Sentence (start, end) token offsets, as spaCy's ``sentencizer`` would set them."""
+    if not words:
+        return []
+    starts = [0]
+    seen_period = False
+    for i, word in enumerate(words):
+        in_chars = word in _PUNCT_CHARS
+        if seen_period and not in_chars and not _is_punct(word):
+            starts.append(i)
+            seen_period = False
+        elif in_chars:
+            seen_period = True
+    return list(pairwise([*starts, len(words)]))
+
+
 def label_for(score: float, neutral_band: float) -> SentimentLabel:
     if score >= neutral_band:
         return "positive"
@@ -157,11 +190,14 @@ class Analyzer:
             indices = [i for i, lang in enumerate(langs) if lang in wanted]
             piped = nlp.pipe((texts[i] for i in indices), batch_size=self.settings.batch_size)
             for i, doc in zip(indices, piped, strict=True):
-                results[i] = self._analyze_doc(items[i], langs[i], doc, pending)
+                results[i] = self._analyze_doc(items[i], langs[i], doc, texts[i], pending)
         self._classify(pending)
         return [result for result in results if result is not None]
 
-    def _analyze_doc(self, item: TextItem, lang: str, doc: Doc, pending: list[_Pending]) -> TextAnalysis:
+    def _analyze_doc(
+        self, item: TextItem, lang: str, doc: Doc, text: str, pending: list[_Pending]
+    ) -> TextAnalysis:
+        """``text`` is ``doc.text`` (which spaCy rebuilds token by token on every access)."""
         # Read each entity's attributes once: a Span's ``ent_id_`` and ``text`` walk its tokens.
         ents = [_Ent(ent.start, ent.end, ent.label_, ent.ent_id_, ent.text) for ent in doc.ents]
         entities = self._entities(ents)
@@ -184,7 +220,7 @@ class Analyzer:
             parties.sort()  # in text order: who is named first and last matters
         parsed = Parsed(
             words=words,
-            sents=[(sent.start, sent.end) for sent in doc.sents],
+            sents=sentence_bounds(words),
             ents=[(ent.start, ent.end, self._owner_of(ent)) for ent in parties],
         )
         targets = list(item.brands) or self._named_brands(ents)
@@ -199,7 +235,7 @@ class Analyzer:
             # learnt from (whole reviews and sentences): on the contrastive bench it got 37% of
             # them right against 72% for the lexicon, which scores words, not documents.
             fixed = target_scores(parsed, targets, scorer, normalize, self.settings.neutral_band)
-            pending.append(_Pending(result, item, doc.text, polarity, {}, fixed))
+            pending.append(_Pending(result, item, text, polarity, {}, fixed))
             return result
         units = sentence_units(parsed)
         groups = {}
@@ -208,8 +244,8 @@ class Analyzer:
             # A brand that every sentence speaks for gets the whole text's verdict: one text to
             # classify, not two (most mentions name one brand).
             whole = [b for b, sign in found if sign > 0] == units
-            groups[brand] = [(doc.text, 1, polarity)] if whole else _by_sign(doc, found, scorer)
-        pending.append(_Pending(result, item, doc.text, polarity, groups, None))
+            groups[brand] = [(text, 1, polarity)] if whole else _by_sign(doc, found, scorer)
+        pending.append(_Pending(result, item, text, polarity, groups, None))
         return result
 
     def _english(

@@ -9,6 +9,7 @@ text of three words or fewer is taken to be fr or en (identifiers are near chanc
 from __future__ import annotations
 
 import logging
+import re
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -23,6 +24,23 @@ MIN_LETTERS = 3
 SHORT_WORDS = 3
 
 
+# Words common in French and rare in the other languages a source may carry (Spanish, Italian,
+# Catalan, Portuguese, English), and the same for English. A sample holding many of one list and
+# none of the other is decided without the identifier, whose byte-level walk costs as much as a
+# tenth of the NER on a 100-word post; anything less clear-cut goes to the identifier.
+FRENCH_WORDS = frozenset(
+    "je j'ai c'est n'est avec dans pour nous vous sont cette très été une sur aux être ça qu'il leur "
+    "tout elle ils est les le et du au qui depuis encore très chez tous quand après avant aussi ceux "
+    "notre votre merci bonjour parce alors donc jamais rien déjà où moi".split()
+)
+ENGLISH_WORDS = frozenset(
+    "the and is with this that have you not but are they it's i'm my of to be had were would there "
+    "their what".split()
+)
+CLEAR_WORDS = 6  # distinct words of one list (and none of the other) that decide without the identifier
+_WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœ']+")
+
+
 class LanguageDetector:
     """``detect(text, hint)`` -> "fr" | "en" | "other"."""
 
@@ -34,6 +52,9 @@ class LanguageDetector:
         hint = hint if hint in SUPPORTED else None
         if not _has_letters(sample, MIN_LETTERS):
             return hint or OTHER
+        clear = _clear_case(sample)
+        if clear is not None and hint in (None, clear):
+            return clear
         # Ranked best first, and only fr and en are weighted: the best of the other languages is the
         # first one ranked, so the rest of the ranking cannot win (nor come first on a tie).
         weighted: dict[str, float] = {}
@@ -49,6 +70,16 @@ class LanguageDetector:
             weighted = {lang: weighted.get(lang, 0.0) for lang in SUPPORTED}
         best = max(weighted, key=weighted.__getitem__)
         return best if best in SUPPORTED else OTHER
+
+
+def _clear_case(sample: str) -> str | None:
+    words = set(_WORD.findall(sample.lower()))
+    french, english = len(words & FRENCH_WORDS), len(words & ENGLISH_WORDS)
+    if french >= CLEAR_WORDS and not english:
+        return "fr"
+    if english >= CLEAR_WORDS and not french:
+        return "en"
+    return None
 
 
 def _has_letters(text: str, count: int) -> bool:

@@ -94,25 +94,20 @@ def other_parties(
     covered = {i for start, end in taken for i in range(start, end)}
     people = {i for start, end in not_subjects for i in range(start, end)}
     out: list[Span] = []
-    folded = [fold(w) for w in words] if any(_capitalised(w) for w in words) else []
-    i = 0
-    while i < len(words):
+    folded = _Folded(words)
+    # Most words are lower-case: only those that could start a name, a handle or a domain are looked at.
+    candidates = [i for i, w in enumerate(words) if w[:1].isupper() or w[:1] == "@" or "." in w]
+    after = -1  # the end of the last span found: a name's words are not looked at again
+    for i in candidates:
         word = words[i]
-        if i in covered:
-            i += 1
+        if i in covered or i < after:
             continue
         if (word.startswith("@") and len(word) > 2) or ("." in word and _DOMAIN.match(word)):
             out.append((i, i + 1, word))
-            i += 1
             continue
         if _capitalised(word):
             end = i + 1
-            while (
-                end < len(words)
-                and end not in covered
-                and _capitalised(words[end])
-                and folded[end] not in LEGAL_FORMS
-            ):
+            while end < len(words) and end not in covered and _name_word(words[end], folded[end]):
                 end += 1
             legal = end < len(words) and folded[end] in LEGAL_FORMS
             if (
@@ -122,13 +117,32 @@ def other_parties(
             ):
                 end += legal
                 out.append((i, end, " ".join(words[i:end])))
-                i = end
-                continue
-        i += 1
+                after = end
     return out
 
 
-def _opens_clause(words: Sequence[str], folded: list[str], i: int, end: int) -> bool:
+class _Folded:
+    """``fold`` of a word, computed when first asked for: most words of a text are never needed."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self._words = words
+        self._done: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        found = self._done.get(i)
+        if found is None:
+            found = self._done[i] = fold(self._words[i])
+        return found
+
+    def window(self, start: int, end: int) -> list[str]:
+        return [self[j] for j in range(max(0, start), end)]
+
+
+def _name_word(word: str, folded: str) -> bool:
+    return _capitalised(word) and folded not in LEGAL_FORMS
+
+
+def _opens_clause(words: Sequence[str], folded: _Folded, i: int, end: int) -> bool:
     opens = i == 0 or words[i - 1] in CLAUSE_OPENERS or "\n" in words[i - 1]
     if not opens or folded[i] in _STARTERS or end >= len(words):
         return False
@@ -151,7 +165,7 @@ def _capitalised(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and word not in _NOT_NAMES and any(c.isalpha() for c in word)
 
 
-def _in_party_context(folded: list[str], i: int) -> bool:
+def _in_party_context(folded: _Folded, i: int) -> bool:
     if i == 0:
         return False
     before = folded[i - 1]
@@ -161,5 +175,5 @@ def _in_party_context(folded: list[str], i: int) -> bool:
         return True
     # "pour X" / "for X" / "to X" right after leaving someone ("j'ai quitté B pour X").
     return before in ("pour", "for", "to", "a") and any(
-        w in PARTY_CONTEXT for w in folded[max(0, i - 5) : i - 1]
+        w in PARTY_CONTEXT for w in folded.window(i - 5, i - 1)
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 from core.text import fold
@@ -30,6 +31,16 @@ class Parsed:
     words: list[str]  # token texts
     sents: list[Bounds]
     ents: list[tuple[int, int, str | None]]  # start, end and the party the entity names (or None)
+
+    @cached_property
+    def units(self) -> list[Bounds]:
+        """``sentence_units``, computed once (a frozen dataclass still takes a cached property)."""
+        return _sentence_units(self)
+
+    @cached_property
+    def compared(self) -> dict[Bounds, list[Comparison]]:
+        """The comparisons of each unit, filled in by ``_comparisons`` (one look per unit per text)."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -105,12 +116,21 @@ def brand_target(parsed: Parsed, brand: str, units: list[Bounds] | None = None) 
 
 def sentence_units(parsed: Parsed) -> list[Bounds]:
     """The sentences, also cut after a line break or a run of emoji (posts use them as full stops)."""
+    return parsed.units
+
+
+def _sentence_units(parsed: Parsed) -> list[Bounds]:
     out: list[Bounds] = []
     for start, end in parsed.sents:
         first = start
         for i in range(start, end - 1):
             word = parsed.words[i]
-            if ("\n" in word or _is_emoji(word)) and not _is_emoji(parsed.words[i + 1]) and i + 1 > first:
+            # Cheap tests first: nearly every word is neither a line break nor an emoji.
+            if (
+                ("\n" in word or (word >= "\u2600" and _is_emoji(word)))
+                and not _is_emoji(parsed.words[i + 1])
+                and i + 1 > first
+            ):
                 out.append((first, i + 1))
                 first = i + 1
         out.append((first, end))
@@ -118,9 +138,12 @@ def sentence_units(parsed: Parsed) -> list[Bounds]:
 
 
 def _comparisons(parsed: Parsed, unit: Bounds) -> list[Comparison]:
-    start, end = unit
-    spans = sorted((s, e, o) for s, e, o in parsed.ents if o is not None and s >= start and e <= end)
-    return comparisons(parsed.words, spans, start, end)
+    found = parsed.compared.get(unit)
+    if found is None:
+        start, end = unit
+        spans = sorted((s, e, o) for s, e, o in parsed.ents if o is not None and s >= start and e <= end)
+        found = parsed.compared[unit] = comparisons(parsed.words, spans, start, end)
+    return found
 
 
 def _owners(parsed: Parsed, span: Bounds) -> list[str]:
@@ -232,31 +255,35 @@ def target_scores(
     me l'a livrée le lendemain"), or the same when it says so ("…, Orbitel aussi").
     """
     units = sentence_units(parsed)
-    parties = list(dict.fromkeys([*brands, *(o for _, _, o in parsed.ents if o is not None)]))
-    targets = {party: brand_target(parsed, party, units) for party in parties}
+    targets: dict[str, Target] = {}
     first: dict[str, float | None] = {}
-    for party, target in targets.items():
-        if not target.parts:
-            first[party] = None
-            continue
-        value = squash(sum(sign * raw(*bounds) for bounds, sign in target.parts))
-        if target.verdict:
-            value = target.verdict * max(abs(value), PRIOR)
-        elif abs(value) < band and target.lean:
-            value = target.lean * PRIOR
-        first[party] = value
+
+    def value_of(party: str) -> float | None:
+        # Computed on demand: the other parties only matter for a brand with no sentiment of its own.
+        if party not in first:
+            target = targets[party] = brand_target(parsed, party, units)
+            value = None
+            if target.parts:
+                value = squash(sum(sign * raw(*bounds) for bounds, sign in target.parts))
+            if value is not None and target.verdict:
+                value = target.verdict * max(abs(value), PRIOR)
+            elif value is not None and abs(value) < band and target.lean:
+                value = target.lean * PRIOR
+            first[party] = value
+        return first[party]
+
     out: dict[str, float | None] = {}
     for brand in brands:
-        value, mine = first[brand], targets[brand]
+        value = value_of(brand)
         if value is not None and abs(value) < band:
-            near = [
-                other_value
-                for other, other_value in first.items()
-                if other != brand
-                and other_value is not None
-                and abs(other_value) >= band
-                and _near(targets[other].units, mine.units)
-            ]
+            mine = targets[brand]
+            near = []
+            for other in dict.fromkeys(o for _, _, o in parsed.ents if o is not None and o != brand):
+                other_value = value_of(other)
+                if other_value is None or abs(other_value) < band:
+                    continue
+                if _near(targets[other].units, mine.units):
+                    near.append(other_value)
             if near and (all(v > 0 for v in near) or all(v < 0 for v in near)):
                 side = 1 if near[0] > 0 else -1
                 said = [fold(parsed.words[i]) for (a, b), _ in mine.parts for i in range(a, b)]

@@ -85,3 +85,19 @@ def test_long_text_is_scored_sentence_by_sentence(analyzer):
     result = analyzer.analyze([TextItem(text=sentence * 200, lang="en")])[0]
     assert result.sentiment.label == "positive"
     assert result.sentiment.score > 0.99
+
+
+def test_clear_cut_language_skips_the_identifier_but_not_for_neighbours():
+    from enrich.language import _clear_case
+
+    french = "Je suis chez Velora depuis deux ans et tout est très bien, merci pour votre aide avec la box."
+    assert _clear_case(french) == "fr"
+    assert (
+        _clear_case("I have been with Velora for two years and they are great, it's what my family uses.")
+        == "en"
+    )
+    # Italian and Catalan share a few of the French words: never enough to skip the identifier.
+    italian = "Il servizio clienti non risponde da tre giorni, è una vergogna per una azienda che dice"
+    catalan = "El servei al client no contesta des de fa tres dies, és una vergonya per una empresa que diu"
+    assert _clear_case(italian) is None and _clear_case(catalan) is None
+    assert _clear_case("Velora c'est top, the best provider ever, je recommande avec plaisir à tous") is None

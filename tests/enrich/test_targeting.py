@@ -132,3 +132,20 @@ def test_english_sentences_naming_two_companies(analyze):
         towards("Thanks @velora for fixing it so fast! @orbitel still hasn't replied.", "Velora")
         == "positive"
     )
+
+
+def test_sentence_bounds_are_those_of_spacy_s_sentencizer():
+    import spacy
+
+    from enrich.analysis import sentence_bounds
+
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("sentencizer")
+    for text in [
+        "Box en panne !!! 😡 Le SAV ? Injoignable… Bref.\n\nJe résilie. « Merci » (ou pas).",
+        "Velora: 10/10. Orbitel: 2/10?! Dr. Dupont n'a rien vu...",
+        "",
+        "!!!",
+    ]:
+        doc = nlp(text)
+        assert sentence_bounds([t.text for t in doc]) == [(s.start, s.end) for s in doc.sents]
