@@ -340,7 +340,10 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
         )
     firing = [w for w in windows if w.fires]
     if firing:
-        best = min(firing, key=lambda w: w.p_value / w.alpha)
+        # The window a reader understands best: the shortest that holds most (80 %) of the
+        # largest firing excess ("25 in 1 h", not "26 in 12 h" when the 12 h window fires too).
+        top = max(w.count - w.expected for w in firing)
+        best = min((w for w in firing if w.count - w.expected >= 0.8 * top), key=lambda w: w.length)
         status: Status = "firing"
     else:
         best = max(windows, key=lambda w: w.ratio if w.count >= params.min_count else 0.0)
@@ -370,13 +373,13 @@ def _judge(length: timedelta, count: int, total: int | None, expected: float, li
     p_value = tail(count, expected, phi)
     share_ok = True
     if params.check_share and total is not None and profile.usual_share is not None:
-        share = profile.usual_share
+        usual = profile.usual_share
         # The share test tells a bad buzz from a news day that lifts every mention. When the other
         # mentions are at their usual level (a pure negative excess) there is no news day to rule
         # out, and on a small brand the test would only add noise (3 negatives out of 5 mentions).
-        others, usual_others = total - count, expected * (1 - share) / share
+        others, usual_others = total - count, expected * (1 - usual) / usual
         if tail(others, usual_others, phi) <= OTHERS_RISEN_P:
-            share_ok = binomial_tail(count, total, share) <= SHARE_ALPHA
+            share_ok = binomial_tail(count, total, usual) <= SHARE_ALPHA
     return Window(length, count, expected, p_value, alpha, share, share_ok, live)
 
 
