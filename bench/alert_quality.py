@@ -27,7 +27,7 @@ Two recalls are printed, never one instead of the other:
   it only looks from each burst's start to an hour after its end, so it has no false alerts by
   construction. Its own recall(>=3x) and delays are printed too: they are the ceiling of a
   windowed test at this budget (with budgets up to 40 times larger, or 5- and 10-minute windows
-  added, it stays at 0.92-0.96 and 30-80 min for the large brands, measured with a throw-away
+  added, it stays at 0.90-0.96 and 30-80 min for the large brands, measured with a throw-away
   script on seeds 1-3, 12 brands x 8 weeks).
 
 ``--misses`` lists every >=3x burst Veille missed or caught late (over 60 min; over 20 min above
