@@ -31,6 +31,10 @@ Statistics, in three steps.
    other mentions have risen too (tail at 5 %), a negative share significantly above the usual one
    (binomial tail, 1 %): a news day that lifts every mention is not a bad buzz, while a pure
    negative excess on a small brand is not held back by a share computed on a handful of mentions.
+
+How far it gets (``bench/alert_quality.py``, 12 brands x 8 weeks, seeds 7/11/13): 0.77-0.84 of the
+bursts that tripled the usual count, with 0.2-0.5 false alert per brand-month, where a scan that
+*knows* the true rate reaches 0.81-0.88 at the same budget: many such bursts add only a few mentions.
 """
 
 from __future__ import annotations
