@@ -12,10 +12,32 @@ mode (current window vs the previous one, ``spike_height`` 3, ``threshold_cur`` 
 2 h timeframes.
 
 A burst is "found" by an alert between its start and one hour after its end; its delay is from
-its start. Every other alert is false, news spikes included. "Recall >= 3x" counts bursts whose
-mentions (usual + added) were at least three times the usual count over the burst.
+its start (a gradual burst starts from nothing, so its delay includes the time it takes to grow).
+Every other alert is false, news spikes included.
 
-    .venv/bin/python bench/alert_quality.py [--brands 30] [--weeks 8] [--seed 7]
+Two recalls are printed, never one instead of the other:
+
+- **recall(>=3x)**, the strict figure of the issue: every burst whose mentions (usual + added) were
+  at least three times the usual count over the burst, however few mentions it realised. On a
+  brand with 0.1 negative an hour, a burst that realised +1 mention in 40 minutes is "x20", yet
+  no method can tell it from an ordinary complaint at a budget of a false alert a month.
+- **detectable**: the >=3x bursts that an *oracle scan* finds at the same budget. The oracle knows
+  the generator's exact expected rate (no learning, no cold start, the generator's own
+  volatility) and tests the same windows with the same alphas, ``min_count`` and ``min_ratio``;
+  it only looks from each burst's start to an hour after its end, so it has no false alerts by
+  construction. Its own recall(>=3x) and delays are printed too: they are the ceiling of a
+  windowed test at this budget (with budgets up to 40 times larger, or 5- and 10-minute windows
+  added, it stays at 0.90-0.96 and 30-80 min for the large brands, measured with a throw-away
+  script on seeds 1-3, 12 brands x 8 weeks).
+
+``--cusum`` adds an oracle Poisson CUSUM (knows the rate, tuned to a tripling, threshold
+calibrated by simulation on null streams to the same budget): the other classic way to
+accumulate evidence on slow bursts, to see whether it would beat the scan's ceiling.
+
+``--misses`` lists every >=3x burst Veille missed or caught late (over 60 min; over 20 min above
+200 mentions a day) with its size, shape, added mentions and the oracle's delay.
+
+    .venv/bin/python bench/alert_quality.py [--brands 30] [--weeks 8] [--seed 7] [--misses] [--cusum]
 """
 
 from __future__ import annotations
@@ -244,6 +266,44 @@ def oracle_alerts(stream: Stream) -> list[int]:
     return fired
 
 
+CUSUM_SHIFT = 3.0  # the oracle CUSUM is tuned to detect a tripling of the negative rate
+
+
+def _cusum(counts: list[int], rate: list[float], h: float) -> list[int]:
+    """Poisson CUSUM for a shift of the rate to CUSUM_SHIFT times it: alarm bins, reset after each."""
+    log_k, s, alarms = math.log(CUSUM_SHIFT), 0.0, []
+    for t, (x, lam) in enumerate(zip(counts, rate, strict=True)):
+        s = max(0.0, s + x * log_k - (CUSUM_SHIFT - 1) * lam)
+        if s >= h:
+            alarms.append(t + 1)
+            s = 0.0
+    return alarms
+
+
+def oracle_cusum_alerts(stream: Stream, rng: random.Random, budget: float) -> list[int]:
+    """A Poisson CUSUM that knows the generator's rate (the other idea for slow bursts). Its
+    threshold is calibrated on two null streams drawn from the same rate and volatility (no
+    bursts, no news) to ``budget`` alarms a month; it has no share test and no cool-down, so its
+    false alerts on the real stream (news days, repeats after a burst) flatter nobody."""
+    nulls = []
+    for _ in range(2):
+        null, day, hour = [], 1.0, 1.0
+        for i, lam in enumerate(stream.expected):
+            if i % (24 * BINS_PER_HOUR) == 0:
+                day = rng.gammavariate(1 / 0.15**2, 0.15**2)
+            if i % BINS_PER_HOUR == 0:
+                hour = rng.gammavariate(1 / 0.3**2, 0.3**2)
+            null.append(poisson(rng, lam * day * hour))
+        nulls.append(null)
+    months = 2 * len(stream.expected) * STEP / timedelta(days=30)
+    low, high = 0.5, 64.0  # bisection on log h: alarms fall as h rises
+    for _ in range(12):
+        h = math.sqrt(low * high)
+        rate = sum(len(_cusum(n, stream.expected, h)) for n in nulls) / months
+        low, high = (h, high) if rate > budget else (low, h)
+    return _cusum(stream.neg, stream.expected, high)
+
+
 @dataclass
 class Score:
     size: str
@@ -320,6 +380,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--budget", type=float, help="false_alarms_per_month (default: the shipped one)")
     parser.add_argument("--misses", action="store_true", help="list Veille's missed and late bursts")
+    parser.add_argument("--cusum", action="store_true", help="also run the oracle CUSUM (slow)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     started = time.perf_counter()
@@ -344,6 +405,11 @@ def main() -> int:
     )
     ours = summarize("veille negative_spike (defaults)", veille, found)
     summarize("oracle scan (knows the rate)", oracle, found)
+    if args.cusum:
+        cusum_rng = random.Random(args.seed)
+        budget = Params().false_alarms_per_month
+        cusum = [score(s, oracle_cusum_alerts(s, cusum_rng, budget)) for s in streams]
+        summarize("oracle CUSUM (knows the rate, x3)", cusum, found)
     base1 = summarize("elastalert spike 1 h (x3, cur>=5)", elast1, found)
     base2 = summarize("elastalert spike 2 h (x3, cur>=5)", elast2, found)
     by_size = {}

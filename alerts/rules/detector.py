@@ -11,8 +11,11 @@ Statistics, in three steps.
    brand's *peak* level (the volume seen so far divided by a generic daily shape), never a 24-hour
    mean, so an evening peak is not news on the first days. Hours before the first known mention
    are unknown, not zero (mentions without a publication date are never counted at all). Hours
-   far above their expectation (a past buzz) are clipped before a second pass, so a crisis does
-   not hide the next one for weeks.
+   far above their expectation (a past buzz, a news day: over about 2 standard deviations) are
+   clipped before a second pass, so a crisis does not hide the next one for weeks. A brand
+   younger than a day (``learn_recent``) is judged from its third known hour on, against its own
+   whole hours among the 12 h scanned that ended over an hour ago, and only on the windows that
+   lie wholly after its first known bin.
 2. **Evidence accumulated over several durations** (``scan``). Every check sums the last 15 min,
    30 min, 1 h, 2 h, 4 h, 8 h and 12 h and asks how likely that many mentions are under the
    expectation: a negative binomial tail whose extra variance is the hour-to-hour volatility of
@@ -28,6 +31,10 @@ Statistics, in three steps.
    other mentions have risen too (tail at 5 %), a negative share significantly above the usual one
    (binomial tail, 1 %): a news day that lifts every mention is not a bad buzz, while a pure
    negative excess on a small brand is not held back by a share computed on a handful of mentions.
+
+How far it gets (``bench/alert_quality.py``, 12 brands x 8 weeks, seeds 7/11/13): 0.77-0.84 of the
+bursts that tripled the usual count, with 0.2-0.5 false alert per brand-month, where a scan that
+*knows* the true rate reaches 0.81-0.88 at the same budget: many such bursts add only a few mentions.
 """
 
 from __future__ import annotations
@@ -195,7 +202,10 @@ def learn_recent(recent: Series, tz: object) -> Profile | None:
 
 
 def _clip(rate: float) -> float:
-    return rate + 3.0 * math.sqrt(rate + (HOURLY_CV * rate) ** 2) + 1.0
+    # About 2 standard deviations: a news day or an old burst lifts the day-of-week and trend
+    # factors through every hour it spans, and clipping at 3 sd left much of it in (bench seeds
+    # 1-3: 2 sd caught 3 more bursts with fewer false alerts). Ordinary hours lose a percent or two.
+    return rate + 2.0 * math.sqrt(rate + (HOURLY_CV * rate) ** 2) + 0.5
 
 
 def _rates(
@@ -337,7 +347,10 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
         windows.append(window)
     firing = [w for w in windows if w.fires]
     if firing:
-        best = min(firing, key=lambda w: w.p_value / w.alpha)
+        # The window a reader understands best: the shortest that holds most (80 %) of the
+        # largest firing excess ("25 in 1 h", not "26 in 12 h" when the 12 h window fires too).
+        top = max(w.count - w.expected for w in firing)
+        best = min((w for w in firing if w.count - w.expected >= 0.8 * top), key=lambda w: w.length)
         status: Status = "firing"
     else:
         best = max(windows, key=lambda w: w.ratio if w.count >= params.min_count else 0.0)
@@ -367,13 +380,13 @@ def _judge(length: timedelta, count: int, total: int | None, expected: float, li
     p_value = tail(count, expected, phi)
     share_ok = True
     if params.check_share and total is not None and profile.usual_share is not None:
-        share = profile.usual_share
+        usual = profile.usual_share
         # The share test tells a bad buzz from a news day that lifts every mention. When the other
         # mentions are at their usual level (a pure negative excess) there is no news day to rule
         # out, and on a small brand the test would only add noise (3 negatives out of 5 mentions).
-        others, usual_others = total - count, expected * (1 - share) / share
+        others, usual_others = total - count, expected * (1 - usual) / usual
         if tail(others, usual_others, phi) <= OTHERS_RISEN_P:
-            share_ok = binomial_tail(count, total, share) <= SHARE_ALPHA
+            share_ok = binomial_tail(count, total, usual) <= SHARE_ALPHA
     return Window(length, count, expected, p_value, alpha, share, share_ok, live)
 
 

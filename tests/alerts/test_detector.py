@@ -153,6 +153,7 @@ def test_a_pure_negative_excess_on_a_small_brand_needs_no_share_test():
     neg = [0] * 138 + [1, 0, 1, 0, 1, 0]
     verdict = scan(recent(neg, [0] * 138 + [1, 1, 1, 0, 1, 0]), profile, TZ, NEG)
     assert verdict.status == "firing", verdict.why
+    assert verdict.best is not None and verdict.best.share == pytest.approx(3 / 4)  # the window's own share
     # The same three among a burst of other mentions (a news item) must pass the share test.
     news = scan(recent(neg, [0] * 138 + [4, 3, 4, 3, 4, 3]), profile, TZ, NEG)
     assert news.status != "firing", news.why
