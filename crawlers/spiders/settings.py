@@ -44,6 +44,8 @@ def scrapy_settings(loaded: LoadedConfig) -> dict[str, Any]:
         "ITEM_PIPELINES": {"crawlers.spiders.pipelines.CollectPipeline": 300},
         # process_response runs from high to low numbers: 650 sees a redirect before 600 follows it.
         "DOWNLOADER_MIDDLEWARES": {"crawlers.spiders.middlewares.RedirectGuard": 650},
+        # Every connection's addresses checked against the sources' confinement (crawlers/confine.py).
+        "TWISTED_DNS_RESOLVER": "crawlers.spiders.resolver.ConfinedResolver",
     }
     logger.debug(
         "crawl settings: robots.txt %s, %d per domain, autothrottle %s, timeout %ss, retries %d, "
