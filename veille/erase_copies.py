@@ -95,7 +95,8 @@ def email_text(payload: bytes) -> str:
         try:
             text = part.get_content()
         except (LookupError, ValueError):  # an unknown charset: read what can be read
-            text = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+            raw = part.get_payload(decode=True)
+            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
         parts.append(html.unescape(text) if part.get_content_subtype() == "html" else text)
     return "\n".join(parts)
 

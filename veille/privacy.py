@@ -160,7 +160,7 @@ def _delete_matching(es: Elasticsearch, names: IndexNames, query: dict, traces: 
     total = 0
     while True:
         try:
-            found = es.search(index=names.pattern, query=query, size=1000, source=["url", "thread_url"])
+            found = es.search(index=names.pattern, query=query, size=1000, source_includes=["url"])
         except NotFoundError:
             return total
         hits = found["hits"]["hits"]

@@ -43,9 +43,8 @@ def private_endpoints(loaded: LoadedConfig | None) -> set[tuple[str, int]]:
 class _Checked:
     """Passes on the addresses the confinement allows, logs the others."""
 
-    def __init__(
-        self, receiver: IResolutionReceiver, host: str, port: int, private: set[tuple[str, int]]
-    ) -> None:
+    def __init__(self, receiver: Any, host: str, port: int, private: set[tuple[str, int]]) -> None:
+        # Any: zope interfaces' methods have no ``self``, which mypy cannot follow.
         self.receiver, self.host, self.port, self.private = receiver, host, port, private
 
     def resolutionBegan(self, resolution: IHostResolution) -> None:
@@ -69,7 +68,7 @@ class ConfinedResolver:
 
     def __init__(self, reactor: Any, private: Iterable[tuple[str, int]]) -> None:
         self.reactor = reactor
-        self.original: IHostnameResolver = reactor.nameResolver
+        self.original: Any = reactor.nameResolver  # an IHostnameResolver
         self.private = set(private)
 
     @classmethod
@@ -82,7 +81,7 @@ class ConfinedResolver:
 
     def resolveHostName(
         self,
-        resolutionReceiver: IResolutionReceiver,
+        resolutionReceiver: Any,  # an IResolutionReceiver
         hostName: str,
         portNumber: int = 0,
         addressTypes: Sequence[type[IAddress]] | None = None,
