@@ -143,6 +143,7 @@ def test_a_crawl_never_connects_to_another_local_port_even_by_meta_refresh(make_
     assert sorted(site.hits) == ["/forum/", "/moved/", "/robots.txt"]
     assert "Traceback" not in result.output
     assert "redirect not followed: " in result.output
+    assert "robots.txt" not in result.output  # not even asked for at the refused address
 
 
 RESOLVE = """
