@@ -39,11 +39,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The full fuzz (1,000 examples per property) and soak (100,000 mentions) runs; `make test` runs
-# short versions of both.
+# The full fuzz (1,000 examples per property) and soak runs (100,000 mentions; 20,000 through the
+# enrich stage); `make test` runs short versions of them.
 hardening: install
 	$(BIN)/veille es start --port $(TEST_ES_PORT)
-	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) VEILLE_FUZZ_EXAMPLES=1000 VEILLE_SOAK_MENTIONS=100000 \
+	VEILLE_TEST_REQUIRE_ES=1 VEILLE_TEST_ES_URL=http://127.0.0.1:$(TEST_ES_PORT) VEILLE_FUZZ_EXAMPLES=1000 VEILLE_SOAK_MENTIONS=100000 VEILLE_SOAK_ENRICHED=20000 \
 		$(BIN)/python -m pytest tests/hardening --timeout=0 -s $(PYTEST_ARGS)
 
 model: install

@@ -116,17 +116,7 @@ class Scope:
 
     def refuse_address(self, address: str, host: str, port: int) -> str | None:
         """Why connecting to ``address`` (for ``host``:``port``) is refused, or None."""
-        try:
-            if is_public(address):
-                return None
-        except ValueError:
-            return f"unreadable address {address!r}"
-        if (address.split("%", 1)[0], port) in self.private:
-            return None
-        return (
-            f"{host}:{port} resolves to the non-public address {address}; refused "
-            "(only a source that itself lives on such an address may fetch from it, on its own port)"
-        )
+        return address_refusal(address, host, port, self.private)
 
     def refuse(self, url: str) -> str | None:
         """``refuse_url`` plus the address test on the host's DNS answers (for callers that cannot
@@ -141,6 +131,22 @@ class Scope:
             if reason is not None:
                 return reason
         return None
+
+
+def address_refusal(address: str, host: str, port: int, private: set[tuple[str, int]]) -> str | None:
+    """Why connecting to ``address`` for ``host``:``port`` is refused, or None: a non-public
+    address is allowed only as one of the ``private`` (address, port) endpoints."""
+    try:
+        if is_public(address):
+            return None
+    except ValueError:
+        return f"unreadable address {address!r}"
+    if (address.split("%", 1)[0], port) in private:
+        return None
+    return (
+        f"{host}:{port} resolves to the non-public address {address}; refused "
+        "(only a source that itself lives on such an address may fetch from it, on its own port)"
+    )
 
 
 def _is_ip(host: str) -> bool:

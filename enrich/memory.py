@@ -28,7 +28,7 @@ def transient_vocab(pipelines: Pipelines) -> Iterator[None]:
     with ExitStack() as stack:
         seen: set[int] = set()
         for nlp in (pipelines.fr, pipelines.en):
-            if id(nlp.vocab) in seen or nlp.vocab.in_memory_zone:
+            if id(nlp.vocab) in seen or getattr(nlp.vocab, "in_memory_zone", False):
                 continue
             seen.add(id(nlp.vocab))
             stack.enter_context(nlp.memory_zone())

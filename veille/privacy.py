@@ -5,7 +5,8 @@
   settled emails of the mail queue, outbox files and collection state (seen keys). The
   housekeeping job of ``veille run`` applies it daily; ``veille prune`` applies it now.
 - ``forget``: ``veille forget --author NAME [--source S]`` or ``--url URL`` deletes the matching
-  mentions from Elasticsearch and from the spool, and says how many.
+  mentions from Elasticsearch and from the spool, withdraws unsent emails and deletes stored
+  copies that quote them (veille/erase_copies.py), and says how many.
 - ``pseudonymiser``: with ``privacy.pseudonymise_authors``, a function replacing author names by
   a keyed hash (core/pseudonym.py) before enrichment and indexing.
 
@@ -34,6 +35,7 @@ from core.pseudonym import pseudonymise
 from core.spool import Spool
 from core.urls import canonical_url
 from index.names import IndexNames
+from veille.erase_copies import Traces, erase_copies
 
 logger = logging.getLogger(__name__)
 
@@ -140,26 +142,33 @@ def forget(
         filters.append(
             {"bool": {"should": [{"term": {"url": canonical}}, {"term": {"thread_url": canonical}}]}}
         )
-    deleted = _delete_matching(es, names, {"bool": {"filter": filters}})
+    traces = Traces(names={author} if author is not None else set())
+    deleted = _delete_matching(es, names, {"bool": {"filter": filters}}, traces)
     with Spool(loaded.spool_path) as spool:
         spooled = spool.forget(
             author=author, source=source, url=canonical_url(url) if url is not None else None
         )
     erased = Erased({"mentions deleted from Elasticsearch": deleted, "waiting in the spool": spooled})
+    # Emails and alert documents that quote them (an author asked for: their name as well).
+    erased.counts.update(erase_copies(loaded, es, traces))
     logger.warning("forget (%s): %s", "author" if author is not None else "url", erased)
     return erased
 
 
-def _delete_matching(es: Elasticsearch, names: IndexNames, query: dict) -> int:
+def _delete_matching(es: Elasticsearch, names: IndexNames, query: dict, traces: Traces) -> int:
+    """Delete the matching mentions; their ids and URLs are added to ``traces``."""
     total = 0
     while True:
         try:
-            found = es.search(index=names.pattern, query=query, size=1000, source=False)
+            found = es.search(index=names.pattern, query=query, size=1000, source_includes=["url"])
         except NotFoundError:
             return total
         hits = found["hits"]["hits"]
         if not hits:
             return total
+        for hit in hits:
+            traces.ids.add(hit["_id"])
+            traces.urls.update(u for u in (hit["_source"].get("url"),) if u)
         actions = [{"_op_type": "delete", "_index": h["_index"], "_id": h["_id"]} for h in hits]
         ok, _ = helpers.bulk(es, actions, raise_on_error=False, refresh="wait_for")
         total += ok

@@ -165,6 +165,19 @@ class MailQueue(SqliteStore):
             self._settle(msg_id, attempts + 1, error, now(), backoff, report, was_uncertain)
         return report
 
+    def rows(self) -> list[tuple[str, str, bytes]]:
+        """Every message as (Message-ID, state, payload): for erasure (veille/erase_copies.py)."""
+        with self._transaction() as db:
+            return [(str(i), str(s), bytes(p)) for i, s, p in db.execute(
+                "SELECT message_id, state, payload FROM outgoing"
+            )]  # fmt: skip
+
+    def remove(self, msg_id: str, state: str) -> bool:
+        """Delete a message if it is still in ``state`` (a flush may have moved it on meanwhile)."""
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM outgoing WHERE message_id = ? AND state = ?", (msg_id, state))
+            return cursor.rowcount == 1
+
     def prune(self, before: float) -> int:
         """Delete settled messages (sent or dead) queued before ``before``: the retention period."""
         with self._transaction() as db:

@@ -76,3 +76,26 @@ class RedirectGuard:
             logger.warning("%s: %s", getattr(spider, "name", "?"), reason)
             raise RedirectRefused(reason)
         return response
+
+
+class ScopeGuard:
+    """Checks every redirected request against the spider's scope before anything is fetched for
+    it (its robots.txt included): a redirect Scrapy makes on its own, such as a
+    ``<meta http-equiv="refresh">``, passes neither the spider's URL check nor ``RedirectGuard``."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        scope = getattr(self.crawler.spider, "scope", None)
+        if not request.meta.get("redirect_urls") or scope is None:
+            return
+        refused = scope.refuse(request.url)
+        if refused is not None:
+            reason = f"redirect not followed: {request.url}: {refused}"
+            logger.warning("%s: %s", getattr(self.crawler.spider, "name", "?"), reason)
+            raise RedirectRefused(reason)

@@ -43,7 +43,13 @@ def scrapy_settings(loaded: LoadedConfig) -> dict[str, Any]:
         "RETRY_GIVE_UP_LOG_LEVEL": "INFO",  # the failure is reported once, in the source summary
         "ITEM_PIPELINES": {"crawlers.spiders.pipelines.CollectPipeline": 300},
         # process_response runs from high to low numbers: 650 sees a redirect before 600 follows it.
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.spiders.middlewares.RedirectGuard": 650},
+        # process_request runs from low to high: 50 checks a redirected request before robots.txt (100).
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawlers.spiders.middlewares.RedirectGuard": 650,
+            "crawlers.spiders.middlewares.ScopeGuard": 50,
+        },
+        # Every connection's addresses checked against the sources' confinement (crawlers/confine.py).
+        "TWISTED_DNS_RESOLVER": "crawlers.spiders.resolver.ConfinedResolver",
     }
     logger.debug(
         "crawl settings: robots.txt %s, %d per domain, autothrottle %s, timeout %ss, retries %d, "

@@ -3,7 +3,13 @@ another loopback port, which no entry link, redirect or site link may reach."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from core.config.sources import Crawl, SiteSource
 from core.spool import Spool
@@ -12,6 +18,9 @@ from crawlers.feeds.poller import poll_feeds
 from crawlers.http import Fetcher, FetchError
 from crawlers.spiders.site import SiteSpider
 from tests.hardening.webserver import serve
+from veille.cli import cli
+
+REPO = Path(__file__).resolve().parents[2]
 
 ARTICLE = "<html><body><article><h1>Velora</h1><p>{}</p></article></body></html>"
 LONG = "Velora a coupé la fibre de tout le quartier pendant trois jours sans prévenir personne. " * 4
@@ -111,3 +120,72 @@ def test_a_feed_redirected_to_an_internal_port_is_refused(make_config):
     assert metadata.hits == []
     (error,) = summary.errors
     assert "resolves to the non-public address 127.0.0.1; refused" in error
+
+
+def meta_refresh(target: str) -> str:
+    return (
+        f'<html><head><meta http-equiv="refresh" content="0; url={target}"></head>'
+        "<body><p>Ce forum a déménagé.</p></body></html>"
+    )
+
+
+def test_a_crawl_never_connects_to_another_local_port_even_by_meta_refresh(make_config):
+    """A ``<meta refresh>`` is followed by Scrapy itself (neither the spider's URL check nor the
+    redirect guard sees it): only the resolver, on the connection, stops it."""
+    with serve() as metadata, serve() as site:
+        metadata.add("/latest/meta-data", "<html><body>secret-token</body></html>")
+        start = site.add("/forum/", meta_refresh(f"{metadata.base}/latest/meta-data"))
+        site.add("/moved/", meta_refresh(f"http://localhost:{metadata.port}/latest/meta-data"))
+        forum = {"name": "forum-x", "start_urls": [start, f"{site.base}/moved/"], "preset": "phpbb"}
+        loaded = make_config(sources={"forums": [forum]})
+        result = CliRunner().invoke(cli, ["-c", str(loaded.path), "crawl", "--source", "forum-x"])
+    assert metadata.hits == []
+    assert sorted(site.hits) == ["/forum/", "/moved/", "/robots.txt"]
+    assert "Traceback" not in result.output
+    assert "redirect not followed: " in result.output
+    assert "robots.txt" not in result.output  # not even asked for at the refused address
+
+
+RESOLVE = """
+import sys
+from twisted.internet import defer, reactor
+from twisted.web.client import Agent, readBody
+from crawlers.spiders.resolver import ConfinedResolver
+
+ConfinedResolver(reactor, {("127.0.0.1", int(sys.argv[1]))}).install_on_reactor()
+agent = Agent(reactor)
+
+@defer.inlineCallbacks
+def main():
+    for url in sys.argv[2:]:
+        try:
+            response = yield agent.request(b"GET", url.encode())
+            yield readBody(response)
+            print(url, response.code)
+        except Exception as exc:
+            print(url, type(exc).__name__)
+    reactor.stop()
+
+reactor.callWhenRunning(main)
+reactor.run()
+"""
+
+
+def test_the_crawl_resolver_checks_what_twisted_connects_to():
+    """Twisted's own HTTP client with the crawl's resolver installed: a private address is reached
+    only as an endpoint a source lives on (127.0.0.1 on the site's port), by IP or by name."""
+    with serve() as metadata, serve() as site:
+        metadata.add("/latest/meta-data", "secret-token")
+        site.add("/ok", "fine")
+        secret = "/latest/meta-data"
+        urls = [f"{site.base}/ok", f"http://localhost:{site.port}/ok",
+                f"{metadata.base}{secret}", f"http://localhost:{metadata.port}{secret}"]  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", RESOLVE, str(site.port), *urls], check=False,
+            capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)},
+        )  # fmt: skip
+    outcome = dict(line.rsplit(" ", 1) for line in done.stdout.splitlines())
+    expected = ["200", "200", "DNSLookupError", "DNSLookupError"]
+    assert outcome == dict(zip(urls, expected, strict=True)), done.stdout + done.stderr
+    assert metadata.hits == []
+    assert "resolves to the non-public address 127.0.0.1; refused" in done.stderr

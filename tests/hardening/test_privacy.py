@@ -87,7 +87,9 @@ def test_forget_by_author_source_and_url_with_counts(es_client, index_names, con
     with Spool(loaded.spool_path) as spool:
         spool.put([mention(make_mention, 6, when)])
     first = forget(loaded, es_client, author="Claire Dubois", source="forum-test")
-    assert first.counts == {"mentions deleted from Elasticsearch": 2, "waiting in the spool": 1}
+    assert first.counts["mentions deleted from Elasticsearch"] == 2
+    assert first.counts["waiting in the spool"] == 1
+    assert sum(first.counts.values()) == 3  # no email or alert quoted them
     assert count(es_client, index_names, **{"author.name": "Claire Dubois"}) == 1
     runner = CliRunner()
     result = runner.invoke(cli, ["-c", str(loaded.path), "forget", "--author", "Claire Dubois"])

@@ -13,7 +13,8 @@ from veille.commands.common import loaded_config
 @click.option("--url", metavar="URL", help="erase the mention(s) at this URL (post or thread)")
 @click.pass_context
 def forget_command(ctx: click.Context, author: str | None, source: str | None, url: str | None) -> None:
-    """Erase a person's mentions (GDPR erasure request) from Elasticsearch and the spool."""
+    """Erase a person's mentions (GDPR erasure request) from Elasticsearch, the spool, unsent
+    emails and the stored copies of sent ones."""
     from veille.wiring import open_index
 
     if (author is None) == (url is None):
@@ -29,6 +30,12 @@ def forget_command(ctx: click.Context, author: str | None, source: str | None, u
     finally:
         handle.close()
     click.echo(f"erased: {erased}")
+    delivered = erased.counts.get("copies of sent emails deleted", 0)
+    if delivered:
+        click.echo(
+            f"note: {delivered} email(s) quoting them had already been delivered; their stored copies are "
+            "deleted, but they cannot be recalled from the recipients' mailboxes"
+        )
 
 
 @click.command("prune")
