@@ -35,14 +35,18 @@ LEXICON_SCALE = 3.0  # the n-gram rows have unit norm: the lexicon columns need 
 
 def weigh(counts: csr_matrix, idf: np.ndarray, scale: np.ndarray | None = None) -> csr_matrix:
     """Sublinear TF x IDF (x a per-column ``scale``), rows L2-normalised."""
-    from sklearn.preprocessing import normalize
-
     weighted = counts.astype(np.float32)
     # On the stored values only: ``multiply`` by a dense row would broadcast to a dense matrix.
     weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
     if scale is not None:
         weighted.data *= scale[weighted.indices]
-    return normalize(weighted, copy=False)
+    # Row norms in numpy (scikit-learn's ``normalize`` would import scikit-learn at scoring time).
+    lengths = np.diff(weighted.indptr)
+    squares = np.bincount(np.repeat(np.arange(len(lengths)), lengths), weighted.data**2, len(lengths))
+    norms = np.sqrt(squares).astype(np.float32)
+    norms[norms == 0] = 1.0
+    weighted.data /= np.repeat(norms, lengths)
+    return weighted
 
 
 def lexicon_columns(count: int, lexicon: Sequence[float] | None) -> np.ndarray:
