@@ -46,7 +46,7 @@ def extract_url(
             answer = urllib3.PoolManager().request("GET", json_url, timeout=timeout) if json_url else None
         except urllib3.exceptions.HTTPError:
             answer = None
-        if answer is not None and answer.status < 400:
+        if json_url and answer is not None and answer.status < 400:
             from_json = extract_page(answer.data.decode("utf-8", "replace"), json_url, ctx, profile)
             if from_json.mentions:
                 return from_json, note

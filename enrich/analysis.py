@@ -240,11 +240,11 @@ class Analyzer:
         units = sentence_units(parsed)
         groups = {}
         for brand in targets:
-            found = brand_parts(parsed, brand)
+            parts = brand_parts(parsed, brand)
             # A brand that every sentence speaks for gets the whole text's verdict: one text to
             # classify, not two (most mentions name one brand).
-            whole = [b for b, sign in found if sign > 0] == units
-            groups[brand] = [(text, 1, polarity)] if whole else _by_sign(doc, found, scorer)
+            whole = [b for b, sign in parts if sign > 0] == units
+            groups[brand] = [(text, 1, polarity)] if whole else _by_sign(doc, parts, scorer)
         pending.append(_Pending(result, item, text, polarity, groups, None))
         return result
 

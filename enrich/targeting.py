@@ -175,8 +175,8 @@ def _clause_parts(
     # ne répondent jamais"); leading ones about the first party named after them.
     last = next((o for o in owned if o is not None), [])
     out: list[tuple[Bounds, int]] = []
-    for clause, own in zip(clauses, owned, strict=True):
-        last = own if own is not None else last
+    for clause, said in zip(clauses, owned, strict=True):
+        last = said if said is not None else last
         out.extend(_signed(brand, clause, last, comps))
     return out
 

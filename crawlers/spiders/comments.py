@@ -169,9 +169,9 @@ def _date(own: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - datet
     # 15h46" (only the fast, unambiguous forms: the line also holds a name).
     author = _first(own, _AUTHOR)
     line = author.getparent() if author is not None else None
-    text = clean_space(line.text_content()) if line is not None else None
-    if text and len(text) < 160:
-        return parse_date(text, tz=ctx.tz, now=ctx.now, language=ctx.language, slow=False)
+    byline = clean_space(line.text_content()) if line is not None else None
+    if byline and len(byline) < 160:
+        return parse_date(byline, tz=ctx.tz, now=ctx.now, language=ctx.language, slow=False)
     return None
 
 
