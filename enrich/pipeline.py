@@ -23,7 +23,7 @@ from core.mention import Mention, SourceKind
 from core.sqlite import SqliteStore
 from enrich.analysis import Analyzer, TextItem
 from enrich.influence import AuthorStats
-from enrich.memory import transient_vocab
+from enrich.memory import TokenizerCache, transient_vocab
 from enrich.stories import StoryStore
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,10 @@ class Enricher:
         self._source_language = {source.name: source.language for source in config.sources.all()}
         self.state = EnrichState(state_path, config)
         self.stories, self.authors = self.state.stories, self.state.authors
+        pipelines = analyzer.pipelines
+        self._token_caches = {
+            lang: TokenizerCache(nlp) for lang, nlp in (("fr", pipelines.fr), ("en", pipelines.en))
+        }
 
     @classmethod
     def from_config(cls, loaded: LoadedConfig) -> Enricher:
@@ -75,8 +79,15 @@ class Enricher:
     def enrich(self, mentions: Sequence[Mention]) -> list[Mention]:
         """Enriched copies of ``mentions``, in the same order."""
         # New words' strings and lexemes are freed after the batch: memory stays flat (enrich/memory.py).
+        items = [self._item(m) for m in mentions]
         with transient_vocab(self.analyzer.pipelines):
-            analyses = self.analyzer.analyze([self._item(m) for m in mentions])
+            analyses = self.analyzer.analyze(items)
+        # Out of the zone: the tokenizer caches nothing inside one (enrich/memory.py).
+        for lang, cache in self._token_caches.items():
+            if not cache.full:
+                cache.learn(
+                    i.text for i, a in zip(items, analyses, strict=True) if (a.lang == "fr") == (lang == "fr")
+                )
         out = []
         now = datetime.now(UTC)
         with self.state.batch():
