@@ -19,6 +19,8 @@ import pytest
 from core.mention import Mention
 from core.spool import Spool
 from core.text import fold
+from enrich import featurize
+from enrich.analysis import _is_punct
 from enrich.pipeline import Enricher
 from index.indexer import Indexer
 from veille.jobs.process import process_spool
@@ -109,7 +111,8 @@ def test_memory_and_vocabulary_stay_flat_through_enrichment(config_factory, es_c
 
 
 class BoundedWordCaches:
-    """The enrich stage's word caches (folding, lemmas, lexicon valences): each has a maximum size."""
+    """The enrich stage's word caches (folding, lemmas, lexicon valences, the classifier's token
+    features, punctuation): each has a maximum size."""
 
     def __init__(self, enricher: Enricher) -> None:
         self.lemmatize = enricher.analyzer.pipelines.lemmatize
@@ -121,8 +124,12 @@ class BoundedWordCaches:
             self.lemmatize.cache_clear()
         self.lexicon._cache.clear()
         self.lexicon._negated_cache.clear()
+        featurize._cache.clear()
+        _is_punct.cache_clear()
 
     def check_bounded(self) -> None:
         assert fold.cache_info().maxsize is not None
+        assert _is_punct.cache_info().maxsize is not None
+        assert len(featurize._cache) <= featurize._CACHE_LIMIT
         if hasattr(self.lemmatize, "cache_info"):
             assert self.lemmatize.cache_info().maxsize is not None
