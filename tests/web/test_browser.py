@@ -56,7 +56,22 @@ def shots():
     return folder
 
 
+def _after_post(browser, row_id: str, done) -> None:
+    """Wait until ``done(rows with row_id)`` holds on the page a form post redirects to.
+
+    A click returns before the redirect's page has loaded: an element found at once may belong to
+    the page being left (stale, or showing the state before the post)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda driver: done(driver.find_elements(By.ID, row_id))
+    )
+
+
 def test_a_community_manager_session(seeded, browser, shots):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -85,19 +100,25 @@ def test_a_community_manager_session(seeded, browser, shots):
         row = browser.find_element(By.ID, f"m-{ids['late_influential']}")
         Select(row.find_element(By.NAME, "assignee")).select_by_visible_text("camille")
         row.find_element(By.CSS_SELECTOR, "button.assign").click()
-        row = browser.find_element(By.ID, f"m-{ids['late_influential']}")
-        assert "assignée à camille" in row.text
+        urgent = f"m-{ids['late_influential']}"
+        _after_post(browser, urgent, lambda rows: bool(rows) and "assignée à camille" in rows[0].text)
+        row = browser.find_element(By.ID, urgent)
         row.find_element(By.NAME, "note").send_keys("Répondu en message privé")
         row.find_element(By.CSS_SELECTOR, "button.handle").click()
-        assert not browser.find_elements(By.ID, f"m-{ids['late_influential']}")
+        _after_post(browser, urgent, lambda rows: not rows)  # handled: out of the inbox
         browser.save_screenshot(str(shots / "03-after-triage.png"))
 
         # Correct the sarcastic "Bravo Velora…" that the model read as positive.
         row = browser.find_element(By.ID, f"m-{ids['wrongly_positive']}")
         Select(row.find_element(By.NAME, "label")).select_by_value("negative")
         row.find_element(By.CSS_SELECTOR, "button.correct").click()
-        row = browser.find_element(By.ID, f"m-{ids['wrongly_positive']}")
-        assert "négatif" in row.find_element(By.CSS_SELECTOR, "td.label").text
+        corrected = f"m-{ids['wrongly_positive']}"
+        _after_post(
+            browser,
+            corrected,
+            lambda rows: bool(rows) and "négatif" in rows[0].find_element(By.CSS_SELECTOR, "td.label").text,
+        )
+        row = browser.find_element(By.ID, corrected)
         assert "sentiment corrigé par camille" in row.text
 
         browser.get(f"{server.url}/search?q=pannes")
@@ -118,7 +139,9 @@ def test_a_community_manager_session(seeded, browser, shots):
         form = row.find_element(By.CSS_SELECTOR, "form[action$='/handle']")
         browser.execute_script("arguments[0].querySelector('input[name=csrf]').remove()", form)
         form.find_element(By.CSS_SELECTOR, "button.handle").click()
-        assert "CSRF" in browser.find_element(By.TAG_NAME, "body").text
+        WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda driver: "CSRF" in driver.find_element(By.TAG_NAME, "body").text
+        )
         browser.save_screenshot(str(shots / "06-csrf-refused.png"))
         browser.get(f"{server.url}/inbox")
         assert browser.find_elements(By.ID, f"m-{ids['happy']}")
