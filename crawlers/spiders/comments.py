@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from core.mention import Author, Rating
 from crawlers.dates import parse_date
-from crawlers.spiders.extract import PageContext, PageResult
+from crawlers.spiders.extract import PageContext, PageResult, without_stamps
 from crawlers.text import clean_space
 
 _BLOCK_ID = re.compile(r"^(?:div-comment|li-comment|comment|wpd-comm)[-_]?(\d+)(?:_\d+)?$")
@@ -175,21 +175,6 @@ def _date(own: lxml_html.HtmlElement, ctx: PageContext):  # noqa: ANN202 - datet
     return None
 
 
-def _without_stamps(text: str, ctx: PageContext) -> str:
-    """The text without a first or last line that is only its date ("15 seconds ago (7:18 PM)")."""
-    lines = text.split("\n")
-
-    def stamp(line: str) -> bool:  # short, with figures, read as a date: "03:24 AM on 9/19/2010"
-        short = len(line.split()) <= 6 and any(c.isdigit() for c in line)
-        return short and parse_date(line, tz=ctx.tz, now=ctx.now, slow=False) is not None
-
-    while len(lines) > 1 and stamp(lines[0]):
-        lines = lines[1:]
-    while len(lines) > 1 and stamp(lines[-1]):
-        lines = lines[:-1]
-    return clean_space("\n".join(lines)) or ""
-
-
 def _rating(own: lxml_html.HtmlElement, text: str) -> Rating | None:
     full = own.xpath("count(.//*[contains(@class, 'wprm-rating-star-full')])")
     stars = int(full) if full else text.count("★")
@@ -227,7 +212,7 @@ def extract_comments(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
     thread = urldefrag(ctx.thread_url or page_url)[0]
     for number, block in comment_blocks(root):
         own = _own(block)
-        text = _without_stamps(_body(own).replace("★", "").replace("☆", "").strip(), ctx)
+        text = without_stamps(_body(own).replace("★", "").replace("☆", "").strip(), ctx)
         if not text:
             continue
         published = _date(own, ctx)

@@ -136,6 +136,22 @@ def normalise_anchor(value: str | None) -> str | None:
     return anchor.replace("_", "-") if anchor.startswith("post_") else anchor or None
 
 
+def without_stamps(text: str, ctx: PageContext) -> str:
+    """The text without a first or last line that is only its date ("15 seconds ago (7:18 PM)"):
+    a comment or post block often starts or ends with its time stamp, which is not its text."""
+    lines = text.split("\n")
+
+    def stamp(line: str) -> bool:  # short, with figures, read as a date: "03:24 AM on 9/19/2010"
+        short = len(line.split()) <= 6 and any(c.isdigit() for c in line)
+        return short and parse_date(line, tz=ctx.tz, now=ctx.now, slow=False) is not None
+
+    while len(lines) > 1 and stamp(lines[0]):
+        lines = lines[1:]
+    while len(lines) > 1 and stamp(lines[-1]):
+        lines = lines[:-1]
+    return clean_space("\n".join(lines)) or ""
+
+
 def stable_post_url(link: str | None, page_url: str, thread_url: str | None, anchor: str) -> str:
     """The URL that identifies a post for good.
 

@@ -26,7 +26,7 @@ from lxml import html as lxml_html
 from core.mention import Author
 from core.text import fold, fold_text
 from crawlers.dates import parse_date
-from crawlers.spiders.extract import PageContext, PageResult
+from crawlers.spiders.extract import PageContext, PageResult, without_stamps
 from crawlers.text import clean_space
 
 _AUTHORISH = re.compile(r"author|user|name|pseudo|poster|byline|\bfn\b", re.IGNORECASE)
@@ -81,21 +81,6 @@ def _only_a_date(block: lxml_html.HtmlElement, text: str) -> bool:
         if stamp and stamp in text:
             text = text.replace(stamp, " ")
     return len(text.split()) < 3
-
-
-def _strip_stamps(text: str, ctx: PageContext) -> str:
-    """The text without a first or last line that is only a date ("15 seconds ago (7:18 PM)")."""
-    lines = text.split("\n")
-
-    def stamp(line: str) -> bool:  # short, with figures, read as a date: "03:24 AM on 9/19/2010"
-        short = len(line.split()) <= 6 and any(c.isdigit() for c in line)
-        return short and parse_date(line, tz=ctx.tz, now=ctx.now, slow=False) is not None
-
-    while len(lines) > 1 and stamp(lines[0]):
-        lines = lines[1:]
-    while len(lines) > 1 and stamp(lines[-1]):
-        lines = lines[:-1]
-    return clean_space("\n".join(lines)) or ""
 
 
 def _headline(block: lxml_html.HtmlElement, text: str) -> bool:
@@ -202,7 +187,7 @@ def extract_repeated(root: lxml_html.HtmlElement, page_url: str, ctx: PageContex
     result = PageResult()
     thread = urldefrag(ctx.thread_url or page_url)[0]
     for block, when in _with_replies(best, ctx):
-        text = _strip_stamps(_body(_without_replies(block)), ctx)
+        text = without_stamps(_body(_without_replies(block)), ctx)
         if len(text) < MIN_TEXT or _only_a_date(block, text) or _headline(block, text):
             continue
         author = _author(block)

@@ -7,46 +7,19 @@ reviews carry no date), the crawl in its child process, the collection state, El
 
 from __future__ import annotations
 
-import gzip
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from tests.crawlers.collect_support import redesigned_site
 from veille.cli import cli
-
-PAGES = Path(__file__).parent / "real_pages" / "pages"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/robots.txt":
-            self.send_error(404)
-            return
-        if self.path.startswith("/reviews"):
-            body = gzip.decompress((PAGES / "themodernproper.com__themodernproper_1.html.gz").read_bytes())
-        else:  # a redesigned forum: text, but no post anywhere
-            body = b"<html><body><h1>Nouveau forum</h1><p>Bienvenue sur le nouveau site.</p></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with redesigned_site() as url:
+        yield url
 
 
 def test_a_source_empty_on_two_crawls_raises_a_source_alert_and_shows_in_status(site, config_factory):

@@ -2,46 +2,19 @@
 
 from __future__ import annotations
 
-import gzip
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from tests.crawlers.collect_support import redesigned_site
 from veille.cli import cli
-
-PAGES = Path(__file__).parent / "real_pages" / "pages"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/robots.txt":
-            self.send_error(404)
-            return
-        if self.path.startswith("/reviews"):
-            body = gzip.decompress((PAGES / "themodernproper.com__themodernproper_1.html.gz").read_bytes())
-        else:  # a redesigned page: text, but no post, comment or review anywhere
-            body = b"<html><body><h1>Nouveau site</h1><p>Bienvenue sur le nouveau site.</p></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with redesigned_site() as url:
+        yield url
 
 
 def test_a_site_yielding_nothing_fails_the_crawl_and_is_named_again_next_run(site, make_config):
