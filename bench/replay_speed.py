@@ -5,12 +5,15 @@ crisis words, influential authors, rated reviews) under a throw-away index prefi
 rule of the shipped config.yaml with ``veille alerts replay``'s function, prints the time it took
 (the target is 60 s on this machine) and deletes the indices.
 
-    VEILLE_TEST_ES_URL=http://127.0.0.1:9250 .venv/bin/python bench/replay_speed.py [--step 5m]
+    VEILLE_TEST_ES_URL=http://127.0.0.1:9250 .venv/bin/python bench/replay_speed.py
+        [--step 5m] [--weeks 8] [--dump events.jsonl] [--profile replay.prof]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import json
 import logging
 import math
 import os
@@ -88,6 +91,8 @@ def main() -> int:
     parser.add_argument("--es", default=os.environ.get("VEILLE_TEST_ES_URL", "http://127.0.0.1:9250"))
     parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--step", default="5m")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the replay (CPU clock) here")
+    parser.add_argument("--dump", type=Path, help="write every notification (JSON lines) to this file")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("elastic_transport").setLevel(logging.WARNING)
@@ -113,7 +118,13 @@ def main() -> int:
             since, until = START, START + timedelta(weeks=args.weeks)
             started, cpu = time.perf_counter(), time.process_time()
             load_before = os.getloadavg()[0]
+            profiler = cProfile.Profile(time.process_time) if args.profile is not None else None
+            if profiler is not None:
+                profiler.enable()
             events = replay(loaded, since, until, step=parse_duration(args.step))
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(args.profile)
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             steps = int((until - since) / parse_duration(args.step)) + 1
             print(
@@ -126,6 +137,9 @@ def main() -> int:
             # used (its own work; Elasticsearch's is apart) and the load around it say how to read it.
             print(f"replay CPU time {cpu:.1f} s; load average {load_before:.1f} before, "
                   f"{os.getloadavg()[0]:.1f} after")  # fmt: skip
+            if args.dump is not None:  # to compare two versions' decisions, event by event
+                lines = [json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True) for e in events]
+                args.dump.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
             kinds = Counter(f"{e.rule_type} {e.kind}" for e in events)
             print("notifications by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
         finally:
