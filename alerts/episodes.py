@@ -97,14 +97,16 @@ def _events(state: AlertState, finding: Finding, now: datetime, policy: Policy) 
     horizon = finding.window_start.isoformat() if finding.window_start else ""
     kept = {mid: ts for mid, ts in state.notified.items() if ts >= horizon}
     fresh = {mid: ts for mid, ts in finding.mentions.items() if mid not in kept}
+    # The same state when nothing was forgotten (the usual check: no copy to make).
+    same = state if len(kept) == len(state.notified) else replace(state, notified=kept)
     if len(fresh) < policy.min_new:
         note = f"{len(fresh)} new matching mention(s), {policy.min_new} needed" if fresh else "nothing new"
-        return Transition(None, replace(state, notified=kept), note)
+        return Transition(None, same, note)
     cool_until = _cool_until(state, policy)
     if cool_until is not None and now < cool_until:
         return Transition(
             None,
-            replace(state, notified=kept),
+            same,
             f"{len(fresh)} new mention(s) held until the cool-down ends at {cool_until.isoformat()}",
         )
     new = replace(state, notified={**kept, **fresh}, last_alert_at=now, last_severity=len(fresh))

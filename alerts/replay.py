@@ -1,6 +1,6 @@
 """Replay: evaluate the rules over stored history, step by step, and say when each would have fired.
 
-Same rule code, same episode logic (``alerts.engine.evaluate`` and ``episodes.advance``) and same
+Same rule code, same episode logic (``episodes.advance``, with the engine's ``policy_for``) and same
 incident grouping (``incident.plan_incident``) as a live check, with the state kept in memory:
 nothing is written, nothing is sent. What is listed is what would have been emailed: for a brand,
 one incident (opened, updated, closed) whatever the number of its rules that fired together, each
@@ -18,12 +18,14 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from alerts.engine import INCIDENT_TYPES, build_rules, evaluate
-from alerts.episodes import AlertState
+from elasticsearch import ApiError
+
+from alerts.engine import INCIDENT_TYPES, build_rules, policy_for
+from alerts.episodes import AlertState, Policy, advance
 from alerts.incident import INCIDENT_RULE, headline, plan_incident, section_rank
 from alerts.notify import Decision
 from alerts.replay_queries import ReplayQueries, progress_logger
-from alerts.store import MemoryStore
+from alerts.rules import RuleType
 from core.config import LoadedConfig
 from core.errors import VeilleError
 from index.client import client_for
@@ -48,6 +50,10 @@ class ReplayEvent:
         return {**asdict(self), "at": self.at.isoformat()}
 
 
+# A rule, its episode policy, and whether its findings join a brand's incident.
+Plan = tuple[RuleType, Policy, bool]
+
+
 def replay(
     loaded: LoadedConfig,
     since: datetime,
@@ -66,7 +72,10 @@ def replay(
     if step <= timedelta(0):
         raise VeilleError("replay: --step must be positive")
     rules = build_rules(loaded.config, only=only)
-    store = MemoryStore()
+    # Per rule, its episode policy and whether its findings join a brand's incident (fixed for
+    # the whole replay: worked out once, not at every step as a live check does).
+    plans: list[Plan] = [(rule, policy_for(rule), rule.type_name in INCIDENT_TYPES) for rule in rules]
+    states: dict[tuple[str, str], AlertState] = {}  # (rule, key) -> state, as the store keeps it
     events: list[ReplayEvent] = []
     incidents: dict[str, AlertState] = {}  # brand -> incident state, as the engine keeps it
     es_config = loaded.config.elasticsearch
@@ -76,24 +85,7 @@ def replay(
         report = progress_logger(total)
         now, done = since, 0
         while now <= until:
-            decisions, errors = evaluate(rules, queries, store, now)
-            for message in errors:
-                logger.warning("replay at %s: %s", now.isoformat(), message)
-            groups: dict[str, list[Decision]] = {}
-            for decision in decisions:
-                t = decision.transition
-                if t.state != decision.before:
-                    stored = store.load(decision.rule.name, [decision.finding.key])[decision.finding.key]
-                    store.save(stored, t.state, pending=None, now=now)
-                brand = decision.finding.brand
-                if brand is not None and decision.rule.type_name in INCIDENT_TYPES:
-                    groups.setdefault(brand, []).append(decision)
-                elif t.kind is not None:
-                    events.append(
-                        ReplayEvent(now, decision.rule.name, decision.rule.type_name, decision.finding.key,
-                                    t.kind, decision.finding.summary, _why(decision))
-                    )  # fmt: skip
-            for brand, group in groups.items():
+            for brand, group in _step(plans, states, queries, now, events).items():
                 event = _incident(brand, group, incidents, now)
                 if event is not None:
                     events.append(event)
@@ -103,6 +95,46 @@ def replay(
             done += 1
             report(done)
     return events
+
+
+def _step(
+    plans: list[Plan],
+    states: dict[tuple[str, str], AlertState],
+    queries: ReplayQueries,
+    now: datetime,
+    events: list[ReplayEvent],
+) -> dict[str, list[Decision]]:
+    """Every rule evaluated at ``now`` and every episode moved on (``states`` updated); the events
+    of rules outside incidents are appended to ``events``; returns, per brand with news, the
+    decisions of its incident rules, in the engine's order."""
+    groups: dict[str, list[Decision]] = {}
+    news: set[str] = set()  # the brands with a transition at this step
+    for rule, policy, grouped in plans:
+        try:
+            findings = rule.evaluate(queries, now)
+        except ApiError as exc:  # as a live check: the rule is skipped this time
+            logger.warning("replay at %s: rule %s: %s", now.isoformat(), rule.name, exc)
+            continue
+        for finding in findings:
+            key = (rule.name, finding.key)
+            before = states.get(key)
+            if before is None:
+                before = states[key] = AlertState(rule=rule.name, key=finding.key)
+            t = advance(before, finding, now, policy)
+            if t.state is not before:
+                states[key] = t.state
+            brand = finding.brand
+            if grouped and brand is not None:
+                groups.setdefault(brand, []).append(Decision(rule, finding, before, t))
+                if t.kind is not None:
+                    news.add(brand)
+            elif t.kind is not None:
+                decision = Decision(rule, finding, before, t)
+                events.append(
+                    ReplayEvent(now, rule.name, rule.type_name, finding.key, t.kind, finding.summary,
+                                _why(decision))
+                )  # fmt: skip
+    return {brand: group for brand, group in groups.items() if brand in news}
 
 
 def _why(decision: Decision) -> str:
