@@ -44,7 +44,7 @@ class ReplayQueries(AlertQueries):
         # (rule, brand) -> (publication timestamps, ids, publication dates as stored), oldest first
         self._events: dict[tuple[int, str], tuple[list[float], list[str], list[str]]] = {}
         self._ratings: dict[str, tuple[list[float], list[float]]] = {}
-        self._sources: dict[str, list[tuple[datetime, datetime]]] | None = None
+        self._sources: dict[str, tuple[list[datetime], list[datetime]]] | None = None
 
     # -- counts -----------------------------------------------------------------------------
     def _counts(self, brand: str, negative: bool) -> MentionCounts:
@@ -101,6 +101,7 @@ class ReplayQueries(AlertQueries):
     ) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
         owner = id(getattr(clause_for, "__self__", clause_for))
+        since, until = start.timestamp(), end.timestamp()
         for brand in brands:
             key = (owner, brand)
             if key not in self._events:
@@ -109,8 +110,8 @@ class ReplayQueries(AlertQueries):
                 stored = [h["_source"]["published_at"] for h in hits]
                 self._events[key] = ([_ts(t) for t in stored], [h["_id"] for h in hits], stored)
             times, ids, stored = self._events[key]
-            lo = bisect.bisect_left(times, start.timestamp())
-            hi = bisect.bisect_left(times, end.timestamp())
+            lo = bisect.bisect_left(times, since)
+            hi = bisect.bisect_left(times, until)
             newest = range(hi - 1, max(lo, hi - MAX_EVENT_HITS) - 1, -1)
             out[brand] = {ids[i]: stored[i] for i in newest}
         return out
@@ -119,6 +120,7 @@ class ReplayQueries(AlertQueries):
         self, brands: Sequence[str], periods: Windows
     ) -> dict[str, dict[str, tuple[float | None, int]]]:
         out: dict[str, dict[str, tuple[float | None, int]]] = {}
+        bounds = {key: (start.timestamp(), end.timestamp()) for key, (start, end) in periods.items()}
         for brand in brands:
             if brand not in self._ratings:
                 clause = {
@@ -135,9 +137,9 @@ class ReplayQueries(AlertQueries):
                 )
             times, sums = self._ratings[brand]
             out[brand] = {}
-            for key, (start, end) in periods.items():
-                lo = bisect.bisect_left(times, start.timestamp())
-                hi = bisect.bisect_left(times, end.timestamp())
+            for key, (since, until) in bounds.items():
+                lo = bisect.bisect_left(times, since)
+                hi = bisect.bisect_left(times, until)
                 count = hi - lo
                 out[brand][key] = ((sums[hi] - sums[lo]) / count if count else None, count)
         return out
@@ -147,12 +149,11 @@ class ReplayQueries(AlertQueries):
             self._sources = self._source_buckets()
         out: dict[str, datetime | None] = {}
         for name in sorted(set(sources)):
-            buckets = self._sources.get(name, [])
-            keys = [b[0] for b in buckets]
-            i = bisect.bisect_right(keys, until) - 1
+            hours, lasts = self._sources.get(name, ([], []))
+            i = bisect.bisect_right(hours, until) - 1
             seen = None
             while i >= 0 and seen is None:  # the bucket holding ``until`` counts only if it ended
-                seen = buckets[i][1] if buckets[i][1] < until else None
+                seen = lasts[i] if lasts[i] < until else None
                 i -= 1
             out[name] = seen
         return out
@@ -173,9 +174,10 @@ class ReplayQueries(AlertQueries):
                 return hits
             after = batch[-1]["sort"]
 
-    def _source_buckets(self) -> dict[str, list[tuple[datetime, datetime]]]:
-        """Per source, (hour, last first_seen_at in it) for every hour with news (a silence is
-        measured in hours; within the hour holding ``until`` the previous hour's last one counts)."""
+    def _source_buckets(self) -> dict[str, tuple[list[datetime], list[datetime]]]:
+        """Per source, every hour with news and the last first_seen_at in each, side by side (a
+        silence is measured in hours; within the hour holding ``until`` the previous hour's last
+        one counts)."""
         response = self.search(
             size=0,
             query={"range": {"first_seen_at": {"lt": self.until.isoformat()}}},
@@ -195,14 +197,15 @@ class ReplayQueries(AlertQueries):
                 }
             },
         )
-        out: dict[str, list[tuple[datetime, datetime]]] = {}
+        out: dict[str, tuple[list[datetime], list[datetime]]] = {}
         for bucket in response.get("aggregations", {}).get("by", {}).get("buckets", []):
-            rows = []
+            hours, lasts = [], []
             for h in bucket["h"]["buckets"]:
                 last = h["last"].get("value_as_string")
                 if last:
-                    rows.append((parse_time(h["key_as_string"]), parse_time(last)))
-            out[str(bucket["key"])] = rows
+                    hours.append(parse_time(h["key_as_string"]))
+                    lasts.append(parse_time(last))
+            out[str(bucket["key"])] = (hours, lasts)
         return out
 
 

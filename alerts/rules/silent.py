@@ -10,7 +10,9 @@ A match says: "Source forum-velora : aucune nouvelle mention depuis 30 h (derni�
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from alerts import wording
 from alerts.queries import AlertQueries
@@ -54,7 +56,7 @@ class SourceSilent(RuleType):
                 status = "firing" if gap >= self.config.silent_for else "normal"
                 summary = (
                     f"Source {source} : aucune nouvelle mention depuis {wording.age(gap)} "
-                    f"(dernière le {wording.local_time(last, self.context.tz)})"
+                    f"(dernière le {_seen(last, self.context.tz)[1]})"
                 )
             findings.append(
                 Finding(
@@ -66,7 +68,7 @@ class SourceSilent(RuleType):
                     window_start=now - self.config.silent_for,
                     window_end=now,
                     figures={
-                        "last_seen": last.isoformat() if last else None,
+                        "last_seen": _seen(last, self.context.tz)[0] if last else None,
                         "silent_hours": round(silence, 1),
                         "silent_for_hours": self.config.silent_for.total_seconds() / 3600,
                         "empty_runs": empty,
@@ -75,3 +77,9 @@ class SourceSilent(RuleType):
                 )
             )
         return findings
+
+
+@functools.lru_cache(maxsize=256)
+def _seen(last: datetime, tz: ZoneInfo) -> tuple[str, str]:
+    """``last`` as stored (ISO) and as read (local time): the same for hours of replayed checks."""
+    return last.isoformat(), wording.local_time(last, tz)
