@@ -93,6 +93,8 @@ def _episode(state: AlertState, finding: Finding, now: datetime, policy: Policy)
 
 
 def _events(state: AlertState, finding: Finding, now: datetime, policy: Policy) -> Transition:
+    if not finding.mentions and not state.notified and policy.min_new > 0:
+        return Transition(None, state, "nothing new")  # the usual check, in short
     # Mentions older than the window can never match again: forget them to keep the state small.
     horizon = finding.window_start.isoformat() if finding.window_start else ""
     kept = {mid: ts for mid, ts in state.notified.items() if ts >= horizon}

@@ -21,11 +21,11 @@ from typing import Any
 from elasticsearch import ApiError
 
 from alerts.engine import INCIDENT_TYPES, build_rules, policy_for
-from alerts.episodes import AlertState, Policy, advance
+from alerts.episodes import AlertState, Policy, Transition, advance
 from alerts.incident import INCIDENT_RULE, headline, plan_incident, section_rank
 from alerts.notify import Decision
 from alerts.replay_queries import ReplayQueries, progress_logger
-from alerts.rules import RuleType
+from alerts.rules import Finding, RuleType
 from core.config import LoadedConfig
 from core.errors import VeilleError
 from index.client import client_for
@@ -107,7 +107,7 @@ def _step(
     """Every rule evaluated at ``now`` and every episode moved on (``states`` updated); the events
     of rules outside incidents are appended to ``events``; returns, per brand with news, the
     decisions of its incident rules, in the engine's order."""
-    groups: dict[str, list[Decision]] = {}
+    groups: dict[str, list[tuple[RuleType, Finding, AlertState, Transition]]] = {}
     news: set[str] = set()  # the brands with a transition at this step
     for rule, policy, grouped in plans:
         try:
@@ -125,7 +125,7 @@ def _step(
                 states[key] = t.state
             brand = finding.brand
             if grouped and brand is not None:
-                groups.setdefault(brand, []).append(Decision(rule, finding, before, t))
+                groups.setdefault(brand, []).append((rule, finding, before, t))
                 if t.kind is not None:
                     news.add(brand)
             elif t.kind is not None:
@@ -134,7 +134,7 @@ def _step(
                     ReplayEvent(now, rule.name, rule.type_name, finding.key, t.kind, finding.summary,
                                 _why(decision))
                 )  # fmt: skip
-    return {brand: group for brand, group in groups.items() if brand in news}
+    return {brand: [Decision(*d) for d in group] for brand, group in groups.items() if brand in news}
 
 
 def _why(decision: Decision) -> str:

@@ -60,8 +60,12 @@ class MentionCounts:
             self.prefix[i + 1] = self.prefix[i] + c
 
     def series(self, start: datetime, end: datetime, step: timedelta, *, once: bool) -> list[int | None]:
-        s0, width = millis(start), round(step.total_seconds() * 1000)
-        n = int((end - start) / step)
+        """Counts per ``step`` bin from ``start`` to ``end``."""
+        return self.series_ms(millis(start), round(step.total_seconds() * 1000), int((end - start) / step),
+                              once=once)  # fmt: skip
+
+    def series_ms(self, s0: int, width: int, n: int, *, once: bool) -> list[int | None]:
+        """``n`` bins of ``width`` ms from ``s0`` (epoch ms): ``series`` with its span converted once."""
         offset, rest = divmod(s0 - self.origin, GRID_MS)
         per, per_rest = divmod(width, GRID_MS)
         values: list[int]

@@ -41,6 +41,7 @@ class ReplayQueries(AlertQueries):
         self.since, self.until = since, until
         self._counts_by: dict[tuple[str, bool], MentionCounts] = {}
         self._first: dict[str, int | None] = {}
+        self._recent: dict[tuple[str, bool, int, int, int, bool], list[int | None]] = {}
         # (rule, brand) -> (publication timestamps, ids, publication dates as stored), oldest first
         self._events: dict[tuple[int, str], tuple[list[float], list[str], list[str]]] = {}
         self._ratings: dict[str, tuple[list[float], list[float]]] = {}
@@ -82,18 +83,33 @@ class ReplayQueries(AlertQueries):
         once: Collection[str] = (),
     ) -> dict[str, dict[str, Series]]:
         out: dict[str, dict[str, Series]] = {}
+        # Each span in epoch milliseconds, converted once for all the brands.
+        grids = {
+            name: (millis(start), round(step.total_seconds() * 1000), int((end - start) / step), name in once)
+            for name, (start, end, step) in spans.items()
+        }
         for brand in brands:
-            totals_of = self._counts(brand, negative=False)
-            negatives_of = self._counts(brand, negative=True) if negative else None
             out[brand] = {}
-            for name, (start, end, step) in spans.items():
-                totals = totals_of.series(start, end, step, once=name in once)
-                if negatives_of is not None:
-                    values = negatives_of.series(start, end, step, once=name in once)
+            for name, (start, _end, step) in spans.items():
+                totals = self._series(brand, False, grids[name])
+                if negative:
+                    values = self._series(brand, True, grids[name])
                     out[brand][name] = Series(start, step, values, totals)
                 else:
                     out[brand][name] = Series(start, step, totals)
         return out
+
+    def _series(self, brand: str, negative: bool, grid: tuple[int, int, int, bool]) -> list[int | None]:
+        """One series, remembered a little while: both spike rules ask for the same totals at each
+        step (the lists are shared read-only, as the detector only reads them)."""
+        key = (brand, negative, *grid)
+        values = self._recent.get(key)
+        if values is None:
+            if len(self._recent) >= 64:  # a few steps' worth; older ones are never asked again
+                self._recent.clear()
+            s0, width, n, once = grid
+            values = self._recent[key] = self._counts(brand, negative).series_ms(s0, width, n, once=once)
+        return values
 
     # -- event rules --------------------------------------------------------------------------
     def matching_mentions(
