@@ -11,7 +11,7 @@ saw. Whether a finding becomes an email (cool-down, escalation, back to normal) 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -46,6 +46,79 @@ class Finding:
     kql: str | None = None
     # Event rules only: mention id -> published_at (ISO) of every mention currently matching.
     mentions: dict[str, str] = field(default_factory=dict)
+
+
+# A finding's words: its summary, figures, evidence filter and Kibana query (see ``Finding``).
+Words = tuple[str, dict[str, Any], dict[str, Any] | None, str | None]
+
+
+class LateFinding(Finding):
+    """A ``Finding`` whose words (summary, figures, evidence, kql) are written when one is first read.
+
+    The episode logic reads only the status, severity, window and mentions; the words are read for
+    what is notified (and by a dry run's listing). A replay judges every rule and key at every step
+    and notifies a few times, so it writes them a few times. ``words`` must only read values fixed
+    at the time of the check: the words are the same whenever they are written.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        brand: str | None,
+        status: Status,
+        words: Callable[[], Words],
+        *,
+        severity: float = 0.0,
+        window_start: datetime | None = None,
+        window_end: datetime | None = None,
+        mentions: dict[str, str] | None = None,
+    ) -> None:
+        self.key, self.brand, self.status, self.severity = key, brand, status, severity
+        self.window_start, self.window_end = window_start, window_end
+        self.mentions = {} if mentions is None else mentions
+        self._write: Callable[[], Words] | None = words
+        self._words: list[Any] = []
+
+    def _word(self, index: int) -> Any:
+        if self._write is not None:
+            self._words, self._write = list(self._write()), None
+        return self._words[index]
+
+    def _set(self, index: int, value: Any) -> None:
+        self._word(index)
+        self._words[index] = value
+
+    @property
+    def summary(self) -> str:
+        return self._word(0)  # type: ignore[no-any-return]
+
+    @summary.setter
+    def summary(self, value: str) -> None:
+        self._set(0, value)
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        return self._word(1)  # type: ignore[no-any-return]
+
+    @figures.setter
+    def figures(self, value: dict[str, Any]) -> None:
+        self._set(1, value)
+
+    @property
+    def evidence(self) -> dict[str, Any] | None:
+        return self._word(2)  # type: ignore[no-any-return]
+
+    @evidence.setter
+    def evidence(self, value: dict[str, Any] | None) -> None:
+        self._set(2, value)
+
+    @property
+    def kql(self) -> str | None:
+        return self._word(3)  # type: ignore[no-any-return]
+
+    @kql.setter
+    def kql(self, value: str | None) -> None:
+        self._set(3, value)
 
 
 @dataclass(frozen=True)

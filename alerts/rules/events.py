@@ -8,22 +8,19 @@ mention once, however many checks see it.
 
 from __future__ import annotations
 
+import functools
 from abc import abstractmethod
 from datetime import datetime
 from typing import Any
 
 from alerts.queries import AlertQueries, published_between
-from alerts.rules.base import Finding, RuleContext, RuleType
-from core.config.alerts import CrisisKeywordsRule, InfluentialAuthorRule, Rule
+from alerts.rules.base import Finding, LateFinding, RuleType, Words
+from core.config.alerts import CrisisKeywordsRule, InfluentialAuthorRule
 
 
 class MatchingMentionsRule(RuleType):
     episodic = False
     config: CrisisKeywordsRule | InfluentialAuthorRule
-
-    def __init__(self, config: Rule, context: RuleContext) -> None:
-        super().__init__(config, context)
-        self._worded: dict[tuple[str, int], tuple[str, str]] = {}  # see ``_words``
 
     @abstractmethod
     def clause(self, brand: str) -> dict[str, Any]:
@@ -43,32 +40,18 @@ class MatchingMentionsRule(RuleType):
     def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
         start = now - self.config.window
         matches = queries.matching_mentions(self.context.brands, self.clause, start, now)
-        window = published_between(start, now)
-        findings = []
+        findings: list[Finding] = []
         for brand in self.context.brands:
             found = matches.get(brand, {})
-            summary, kql = self._words(brand, len(found))
+            words = functools.partial(self._words, brand, len(found), start, now)
             findings.append(
-                Finding(
-                    key=brand,
-                    brand=brand,
-                    status="firing" if found else "normal",
-                    summary=summary,
-                    severity=float(len(found)),
-                    window_start=start,
-                    window_end=now,
-                    figures=self.figures(len(found)),
-                    evidence={"bool": {"filter": [{"term": {"brands": brand}}, self.clause(brand), window]}},
-                    kql=kql,
-                    mentions=found,
-                )
-            )
+                LateFinding(brand, brand, "firing" if found else "normal", words, severity=float(len(found)),
+                            window_start=start, window_end=now, mentions=found)
+            )  # fmt: skip
         return findings
 
-    def _words(self, brand: str, count: int) -> tuple[str, str]:
-        """Summary and Kibana query for ``count`` matches: the same from one check to the next, so
-        a replay writes each once (a few counts per brand)."""
-        words = self._worded.get((brand, count))
-        if words is None:
-            words = self._worded[(brand, count)] = (self.summary(brand, count), self.kql(brand))
-        return words
+    def _words(self, brand: str, count: int, start: datetime, now: datetime) -> Words:
+        """Summary, figures, evidence and Kibana query of a brand's finding (written when read)."""
+        window = published_between(start, now)
+        evidence = {"bool": {"filter": [{"term": {"brands": brand}}, self.clause(brand), window]}}
+        return self.summary(brand, count), self.figures(count), evidence, self.kql(brand)

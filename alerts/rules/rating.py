@@ -8,16 +8,13 @@ Options (``RatingDropRule``): ``window`` (recent period), ``baseline`` (the peri
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
-from typing import Any
 
 from alerts import wording
 from alerts.queries import AlertQueries, published_between
-from alerts.rules.base import Finding, RuleContext, RuleType, Status
-from core.config.alerts import RatingDropRule, Rule
-
-# Recent average, reviews, baseline average, reviews.
-Averages = tuple[float | None, int, float | None, int]
+from alerts.rules.base import Finding, LateFinding, RuleType, Status, Words
+from core.config.alerts import RatingDropRule
 
 
 def stars(normalized: float) -> str:
@@ -33,65 +30,43 @@ class RatingDrop(RuleType):
     label = "baisse de la note"
     config: RatingDropRule
 
-    def __init__(self, config: Rule, context: RuleContext) -> None:
-        super().__init__(config, context)
-        # Per brand, the last averages seen and their wording (see ``evaluate``).
-        self._described: dict[str, tuple[Averages, Status, float, str, dict[str, Any]]] = {}
-
     def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
         recent = (now - self.config.window, now)
         before = (now - self.config.baseline, now - self.config.window)
         stats = queries.rating_averages(self.context.brands, {"cur": recent, "base": before})
-        findings = []
+        findings: list[Finding] = []
         for brand in self.context.brands:
-            seen = (*stats[brand]["cur"], *stats[brand]["base"])
-            # The averages only move when a review enters or leaves a period: a replay, checking
-            # every few minutes, words them once per change (one remembered per brand).
-            described = self._described.get(brand)
-            if described is None or described[0] != seen:
-                described = self._described[brand] = (seen, *self._describe(brand, *seen))
-            _, status, fall, summary, figures = described
+            (cur, n_cur), (base, n_base) = stats[brand]["cur"], stats[brand]["base"]
+            status: Status
+            enough = min(n_cur, n_base) >= self.config.min_reviews
+            if cur is None or base is None or not enough:
+                status = "learning"
+                fall = 0.0
+            else:
+                fall = base - cur
+                if fall >= self.config.drop:
+                    status = "firing"
+                elif fall <= self.config.drop / 2:
+                    status = "normal"
+                else:
+                    status = "elevated"
+            words = functools.partial(self._words, brand, (cur, n_cur), (base, n_base), fall, recent)
             findings.append(
-                Finding(
-                    key=brand,
-                    brand=brand,
-                    status=status,
-                    summary=summary,
-                    severity=round(fall, 4),
-                    window_start=recent[0],
-                    window_end=now,
-                    figures=dict(figures),
-                    evidence={
-                        "bool": {
-                            "filter": [
-                                {"term": {"brands": brand}},
-                                {"range": {"rating.normalized": {"lte": 0.5}}},
-                                published_between(*recent),
-                            ]
-                        }
-                    },
-                    kql=f'brands:"{brand}" and rating.normalized <= 0.5',
-                )
-            )
+                LateFinding(brand, brand, status, words, severity=round(fall, 4),
+                            window_start=recent[0], window_end=now)
+            )  # fmt: skip
         return findings
 
-    def _describe(
-        self, brand: str, cur: float | None, n_cur: int, base: float | None, n_base: int
-    ) -> tuple[Status, float, str, dict[str, Any]]:
-        """Status, fall, summary and figures for the recent and baseline averages of ``brand``."""
-        status: Status
-        enough = min(n_cur, n_base) >= self.config.min_reviews
-        if cur is None or base is None or not enough:
-            status = "learning"
-            fall = 0.0
-        else:
-            fall = base - cur
-            if fall >= self.config.drop:
-                status = "firing"
-            elif fall <= self.config.drop / 2:
-                status = "normal"
-            else:
-                status = "elevated"
+    def _words(
+        self,
+        brand: str,
+        current: tuple[float | None, int],
+        baseline: tuple[float | None, int],
+        fall: float,
+        recent: tuple[datetime, datetime],
+    ) -> Words:
+        """Summary, figures, evidence and Kibana query of a brand's finding (written when read)."""
+        (cur, n_cur), (base, n_base) = current, baseline
         now_avg = stars(cur) if cur is not None else "-"
         before_avg = stars(base) if base is not None else "-"
         summary = (
@@ -106,4 +81,13 @@ class RatingDrop(RuleType):
             "baseline_reviews": n_base,
             "drop": round(fall, 3),
         }
-        return status, fall, summary, figures
+        evidence = {
+            "bool": {
+                "filter": [
+                    {"term": {"brands": brand}},
+                    {"range": {"rating.normalized": {"lte": 0.5}}},
+                    published_between(*recent),
+                ]
+            }
+        }
+        return summary, figures, evidence, f'brands:"{brand}" and rating.normalized <= 0.5'

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from alerts import wording
 from alerts.queries import AlertQueries
-from alerts.rules.base import Finding, RuleType, Status
+from alerts.rules.base import Finding, LateFinding, RuleType, Status, Words
 from core.config.alerts import SourceSilentRule
 
 
@@ -33,7 +32,7 @@ class SourceSilent(RuleType):
 
     def evaluate(self, queries: AlertQueries, now: datetime) -> list[Finding]:
         last_seen = queries.sources_last_seen(self.watched(), now)
-        findings = []
+        findings: list[Finding] = []
         for source, last in sorted(last_seen.items()):
             status: Status
             empty = self.context.empty_runs.get(source, 0)
@@ -41,45 +40,38 @@ class SourceSilent(RuleType):
                 # Pages fetched, no post read: the site's markup changed under its preset, or
                 # the preset never fitted. Says so at once, without waiting for silent_for.
                 status = "firing"
-                summary = (
-                    f"Source {source} : aucun message trouvé sur {empty} collectes de suite"
-                    " (le site a peut-être changé ; essayer `veille try URL`)"
-                )
                 silence = (now - last).total_seconds() / 3600 if last else 0.0
             elif last is None:
                 status = "learning"
-                summary = f"Source {source} : aucune mention indexée pour l'instant"
                 silence = 0.0
             else:
-                gap = now - last
-                silence = gap.total_seconds() / 3600
-                status = "firing" if gap >= self.config.silent_for else "normal"
-                summary = (
-                    f"Source {source} : aucune nouvelle mention depuis {wording.age(gap)} "
-                    f"(dernière le {_seen(last, self.context.tz)[1]})"
-                )
+                silence = (now - last).total_seconds() / 3600
+                status = "firing" if now - last >= self.config.silent_for else "normal"
+            words = functools.partial(self._words, source, last, now, empty, silence)
             findings.append(
-                Finding(
-                    key=source,
-                    brand=None,
-                    status=status,
-                    summary=summary,
-                    severity=round(silence, 2),
-                    window_start=now - self.config.silent_for,
-                    window_end=now,
-                    figures={
-                        "last_seen": _seen(last, self.context.tz)[0] if last else None,
-                        "silent_hours": round(silence, 1),
-                        "silent_for_hours": self.config.silent_for.total_seconds() / 3600,
-                        "empty_runs": empty,
-                    },
-                    kql=f'source.name:"{source}"',
-                )
-            )
+                LateFinding(source, None, status, words, severity=round(silence, 2),
+                            window_start=now - self.config.silent_for, window_end=now)
+            )  # fmt: skip
         return findings
 
-
-@functools.lru_cache(maxsize=256)
-def _seen(last: datetime, tz: ZoneInfo) -> tuple[str, str]:
-    """``last`` as stored (ISO) and as read (local time): the same for hours of replayed checks."""
-    return last.isoformat(), wording.local_time(last, tz)
+    def _words(self, source: str, last: datetime | None, now: datetime, empty: int, silence: float) -> Words:
+        """Summary, figures and Kibana query of a source's finding (written when read)."""
+        if empty >= self.config.empty_runs:
+            summary = (
+                f"Source {source} : aucun message trouvé sur {empty} collectes de suite"
+                " (le site a peut-être changé ; essayer `veille try URL`)"
+            )
+        elif last is None:
+            summary = f"Source {source} : aucune mention indexée pour l'instant"
+        else:
+            summary = (
+                f"Source {source} : aucune nouvelle mention depuis {wording.age(now - last)} "
+                f"(dernière le {wording.local_time(last, self.context.tz)})"
+            )
+        figures = {
+            "last_seen": last.isoformat() if last else None,
+            "silent_hours": round(silence, 1),
+            "silent_for_hours": self.config.silent_for.total_seconds() / 3600,
+            "empty_runs": empty,
+        }
+        return summary, figures, None, f'source.name:"{source}"'
