@@ -240,12 +240,12 @@ def elastalert_alerts(
     return fired
 
 
-def oracle_alerts(stream: Stream) -> list[int]:
+def oracle_alerts(stream: Stream, budget: float | None = None) -> list[int]:
     """Checks, within each burst and the hour after it, where a scan that *knows* the generator's
     expected rate (no learning, no cold start, the generator's exact volatility) finds a window
     significant at the shipped budget: a ceiling for any detector built on windows at that budget.
     Only checks near bursts are made, so its false alerts are not measured (0 by construction)."""
-    params = Params()
+    params = Params() if budget is None else Params(false_alarms_per_month=budget)
     neg = [0]
     exp = [0.0]
     for v, e in zip(stream.neg, stream.expected, strict=True):
@@ -455,7 +455,7 @@ def main() -> int:
     veille = [score(s, veille_alerts(s, args.budget)) for s in streams]
     elast1 = [score(s, elastalert_alerts(s, 12)) for s in streams]
     elast2 = [score(s, elastalert_alerts(s, 24)) for s in streams]
-    oracle = [score(s, oracle_alerts(s)) for s in streams]
+    oracle = [score(s, oracle_alerts(s, args.budget)) for s in streams]
     found = {id(b) for o in oracle for b, d in o.found if d is not None}
     print(
         "recall(>=3x) counts every burst that at least tripled the usual count, however few mentions it "
@@ -466,7 +466,7 @@ def main() -> int:
     delay_rows = [("veille", veille), ("oracle scan", oracle)]
     if args.cusum:
         cusum_rng = random.Random(args.seed)
-        budget = Params().false_alarms_per_month
+        budget = args.budget or Params().false_alarms_per_month
         cusum = [score(s, oracle_cusum_alerts(s, cusum_rng, budget)) for s in streams]
         summarize("oracle CUSUM (knows the rate, x3)", cusum, found)
         delay_rows.append(("oracle CUSUM", cusum))

@@ -91,6 +91,7 @@ TREND_HOURS = 72
 TREND_LIMITS = (0.5, 3.0)
 SCALES = (1, 2, 4, 8, 12)  # hours: window lengths whose volatility is learned from the history
 WINSOR_SD = 2.0  # block counts are pulled back to 2 sd of their expectation before the variance
+MIN_BLOCK_MEAN = 2.0  # blocks expected to hold fewer mentions say nothing of volatility (see below)
 # E[min(max(Z, -c), c)**2] for a standard normal Z and c = WINSOR_SD: what winsorising leaves of
 # the variance of ordinary hours, divided out so the estimate stays unbiased (Huber's scale).
 WINSOR_KEPT = (
@@ -345,11 +346,15 @@ def _dispersion(
     clipped to ``ceiling``, as the trend is, so a past buzz does not lift the next days). Per scale,
     the history is cut into blocks of that many whole known hours; each block's count ``C`` is
     pulled back to ``WINSOR_SD`` standard deviations of its expectation ``M`` (a past buzz must not
-    pass for volatility, Huber's way), and ``phi = sum((C - M)**2 / kept - M) / sum(M**2)`` (method
-    of moments for ``var = M + phi * M**2``; ``kept``: the share of a normal variance winsorising
-    leaves). That estimate has a variance of about ``2 sum(var**2) / sum(M**2)**2`` (a brand with
-    a handful of mentions learns next to nothing), so it is combined with the generic value as with
-    a prior of relative sd ``DISPERSION_PRIOR_CV``, by precision weights."""
+    pass for volatility, Huber's way), and
+    ``phi = sum((C - M)**2 / kept - M) / sum(M**2)`` (method of moments for
+    ``var = M + phi * M**2``; ``kept``: the share of a normal variance winsorising leaves). Only
+    blocks expected to hold ``MIN_BLOCK_MEAN`` mentions or more count: below, Poisson noise swamps
+    any volatility and the counts are nothing like normal (winsorising one mention out of 0.2
+    expected is no consistent estimate). That estimate has a variance of about
+    ``2 sum(var**2) / sum(M**2)**2`` (a brand with few mentions learns next to nothing), so it is
+    combined with the generic value as with a prior of relative sd ``DISPERSION_PRIOR_CV``, by
+    precision weights."""
     import numpy as np
 
     n = len(every)
@@ -371,6 +376,8 @@ def _dispersion(
         means.append(predicted[:whole].reshape(-1, k).sum(axis=1)[full])
         scale.append(np.full(int(full.sum()), s))
     c, m, sid = np.concatenate(counts), np.concatenate(means), np.concatenate(scale)
+    large = m >= MIN_BLOCK_MEAN
+    c, m, sid = c[large], m[large], sid[large]
     prior = np.array([prior_phi(k * HOUR) for k in SCALES])
     floor = prior * (DISPERSION_FLOOR if int(known.sum()) >= SETTLED_HOURS else 1.0)
     prior_weight = 1 / (DISPERSION_PRIOR_CV * prior) ** 2
@@ -561,7 +568,7 @@ def _sub_hour_phi(whole_hours: tuple[tuple[int, ...], ...], n: int, start: float
     for chunk in whole_hours:
         parts = [sum(chunk[k : k + n]) for k in range(0, BINS_PER_HOUR, n)]
         mu = sum(parts) / groups
-        if mu > 0:
+        if mu >= MIN_BLOCK_MEAN:
             hours.append((parts, mu))
     den = sum(mu * mu for _, mu in hours) * groups
     if den <= 0:
@@ -573,9 +580,8 @@ def _sub_hour_phi(whole_hours: tuple[tuple[int, ...], ...], n: int, start: float
         for parts, mu in hours:
             var = mu + phi * mu * mu
             bound = WINSOR_SD * math.sqrt(var)
-            num += (
-                sum(min(max(x - mu, -bound), bound) ** 2 for x in parts) / WINSOR_KEPT / (groups - 1) * groups
-            )
+            squares = sum(min(max(x - mu, -bound), bound) ** 2 for x in parts)
+            num += squares / WINSOR_KEPT / (groups - 1) * groups
             num -= mu * groups
             spread += var * var * groups * groups / (groups - 1)
         estimate, weight = num / den, den * den / (2.0 * spread)
