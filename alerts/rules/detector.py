@@ -108,6 +108,7 @@ LEVEL_LAG = 12  # hours: the level a count is compared with ends that long befor
 SHARE_ALPHA = 0.01
 OTHERS_RISEN_P = 0.05  # the other mentions count as risen (news day?) below this tail probability
 LIVE_SHARE = 0.5  # share of its even part of the excess the last quarter of a firing window holds
+CALM_P = 0.01  # back to normal once no window of 2 h or less is this unusual
 LIVE_P = 0.1  # how unusual that last quarter must be on its own
 # A generic daily shape (hour 0..23), for the cold-start prior only: how much of its peak volume a
 # French-speaking audience produces at each hour. Only its ratio to 1 (the peak) matters.
@@ -485,13 +486,13 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
     hod_now = (m_end // 60) % 24
     sub_hour: dict[int, float] = {}
 
-    def phi_of(length: timedelta) -> float:  # the learned volatility, + the sub-hour one (lazily)
+    def sub_hour_of(length: timedelta) -> float:  # the sub-hour volatility (computed when needed)
         n = int(length / recent.step)
         if n >= BINS_PER_HOUR or BINS_PER_HOUR % n:
-            return profile.phi(length)
+            return 0.0
         if n not in sub_hour:
             sub_hour[n] = _sub_hour_phi(_clock_hours(known, recent.end), n, profile.phi(length))
-        return profile.phi(length) + sub_hour[n]
+        return sub_hour[n]
 
     windows: list[Window] = []
     for length in lengths:
@@ -502,7 +503,7 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
         q = max(n // 4, min(3, n))
         total = count_in(totals_to, n) if totals_to is not None else None
         count, expected = count_in(counts_to, n), expected_in(n)
-        window = _judge(length, count, total, expected, True, profile, hod_now, params, phi_of)
+        window = _judge(length, count, total, expected, True, profile, hod_now, params, sub_hour_of)
         if window.significant:  # only a window that would fire needs it (and it costs a tail)
             count_q, expected_q = count_in(counts_to, q), expected_in(q)
             # And that last quarter must itself be unusual (a lax test): hours after a burst, the
@@ -511,7 +512,8 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
             live = (
                 count_q >= (2 if length >= 2 * HOUR else 1)
                 and count_q - expected_q >= LIVE_SHARE * (count - expected) * q / n
-                and tail(count_q, expected_q, phi_of(q * recent.step)) <= LIVE_P
+                and tail(count_q, expected_q, profile.phi(q * recent.step) + sub_hour_of(q * recent.step))
+                <= LIVE_P
             )
             window = dataclasses.replace(window, live=live)
         windows.append(window)
@@ -526,7 +528,7 @@ def scan(recent: Series, profile: Profile, tz: object, params: Params) -> Verdic
         best = max(windows, key=lambda w: w.ratio if w.count >= params.min_count else 0.0)
         # Back to normal once the last two hours look usual: a long window may still hold the
         # ended excess, but it is no longer live, so it cannot start the episode again.
-        calm = all(w.p_value > 0.01 or not w.share_ok for w in windows if w.length <= 2 * HOUR)
+        calm = all(w.p_value > CALM_P or not w.share_ok for w in windows if w.length <= 2 * HOUR)
         status = "normal" if calm else "elevated"
     if status == "normal":  # the common case, every few minutes: keep it cheap
         return Verdict(status, best, windows, "normal")
@@ -591,7 +593,7 @@ def _sub_hour_phi(whole_hours: tuple[tuple[int, ...], ...], n: int, start: float
 
 def _judge(length: timedelta, count: int, total: int | None, expected: float, live: bool,
            profile: Profile, hod: int, params: Params,
-           phi_of: Callable[[timedelta], float]) -> Window:  # fmt: skip
+           sub_hour_of: Callable[[timedelta], float]) -> Window:  # fmt: skip
     alpha = params.alpha(length)
     share = None if total is None else (count / total if total else 0.0)
     if count < params.min_count or count < params.min_ratio * expected:
@@ -599,8 +601,13 @@ def _judge(length: timedelta, count: int, total: int | None, expected: float, li
     # The estimate of a window spanning several hours rests on the mentions of all those hours.
     hours = min(24, max(1, math.ceil(length / HOUR)))
     support = sum(profile.support[(hod - k) % 24] for k in range(hours))
-    phi = phi_of(length) + 1.0 / support
+    phi = profile.phi(length) + 1.0 / support
     p_value = tail(count, expected, phi)
+    # Waves within the hour only widen the tail, so they are only looked for where the narrower
+    # tail is small enough to matter (significant, or not calm): most checks never need them.
+    if p_value <= max(alpha, CALM_P) and (extra := sub_hour_of(length)):
+        phi += extra
+        p_value = tail(count, expected, phi)
     share_ok = True
     if params.check_share and total is not None and profile.usual_share is not None:
         usual = profile.usual_share
