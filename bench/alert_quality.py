@@ -34,6 +34,13 @@ Two recalls are printed, never one instead of the other:
 calibrated by simulation on null streams to the same budget): the other classic way to
 accumulate evidence on slow bursts, to see whether it would beat the scan's ceiling.
 
+The delay table gives the median and p90 delay per brand size, per shape and per size x shape,
+for Veille, the oracle scan (and CUSUM) and both ElastAlert rules: first from the burst's start
+(the issue's definition, which decides the target line), then, as a second reading only, from the
+first 5 minutes where the burst's rate (usual + injected) reaches 3x the usual one (later than the
+start for a gradual burst). What counts as a burst or a hit is the same in both. The last lines
+say which targets are out of reach of the oracle scan itself on this run.
+
 ``--misses`` lists every >=3x burst Veille missed or caught late (over 60 min; over 20 min above
 200 mentions a day) with its size, shape, added mentions and the oracle's delay.
 
