@@ -389,6 +389,9 @@ def _dispersion(
     m2 = m * m
     den = np.bincount(sid, weights=m2, minlength=len(SCALES))
     if not den.all():
+        # Too few mentions at the hourly scale (blocks under MIN_BLOCK_MEAN): the generic values at
+        # every scale, so a mid-size brand does not get an hourly prior next to learned long
+        # scales (measured this way; learning the long scales alone was not measured).
         return tuple(prior.tolist())
     phi = prior
     for _ in range(2):  # the winsorising bound depends on phi itself (2 rounds: within 1 %)
