@@ -179,6 +179,8 @@ def main() -> int:
                         help="other false_alarms_per_month to score too")  # fmt: skip
     parser.add_argument("--with-escalations", action="store_true", help="escalations count as detections")
     parser.add_argument("--only", nargs="*", default=[], help="tickers, e.g. AAPL KO (default: all 10)")
+    parser.add_argument("--tuned-on", nargs="*", default=[],
+                        help="tickers constants were chosen on: scored apart too")  # fmt: skip
     args = parser.parse_args()
     files = [f for f in load(args.nab_dir) if not args.only or f.name.split("_")[-1][:-4] in args.only]
     shipped = shipped_volume_rule()
@@ -208,9 +210,30 @@ def main() -> int:
         total = sum(len(v) for v in found.values())
         print(f"{'':4}windows detected {detected}/{windows}, false positives {fps} "
               f"(after the probationary period), detections {total}")  # fmt: skip
+        if args.tuned_on:
+            for part, keep in (("tuned-on", True), ("held-out", False)):
+                subset = [f for f in files if (f.name.split("_")[-1][:-4] in args.tuned_on) == keep]
+                cells = []
+                for profile, weights in PROFILES.items():
+                    raw = sum(score_file(len(f.values), f.windows, found[f.name], weights).raw
+                              for f in subset)  # fmt: skip
+                    cells.append(f"{_normalise(subset, raw, profile):9.1f}")
+                names = " ".join(f.name.split("_")[-1][:-4] for f in subset)
+                part_fps = sum(per_file[f.name].false_positives for f in subset)
+                part_found = sum(per_file[f.name].detected for f in subset)
+                part_windows = sum(len(f.windows) for f in subset)
+                print(f"{'':4}{part} ({names}): {' '.join(cells)}; windows {part_found}/{part_windows}, "
+                      f"false positives {part_fps}")  # fmt: skip
     rows = published(args.nab_dir, files)
     if rows:
         print(f"\nPublished NAB v1.0 detectors on the same {len(files)} files ({args.nab_dir / 'results'}):")
+        for name, scores in sorted(rows, key=lambda r: -r[1]["standard"]):
+            print(f"{name:44} {scores['standard']:9.1f} {scores['reward_low_FP_rate']:9.1f} "
+                  f"{scores['reward_low_FN_rate']:9.1f}")  # fmt: skip
+    held_out = [f for f in files if f.name.split("_")[-1][:-4] not in args.tuned_on]
+    if args.tuned_on and held_out:
+        rows = published(args.nab_dir, held_out)
+        print(f"\nPublished NAB v1.0 detectors on the {len(held_out)} held-out files only:")
         for name, scores in sorted(rows, key=lambda r: -r[1]["standard"]):
             print(f"{name:44} {scores['standard']:9.1f} {scores['reward_low_FP_rate']:9.1f} "
                   f"{scores['reward_low_FN_rate']:9.1f}")  # fmt: skip

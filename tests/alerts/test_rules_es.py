@@ -42,7 +42,9 @@ def test_a_story_counts_once(history, alert_config, es_client, index_names, now)
     loaded = alert_config({"name": "neg", "type": "negative_spike"})
     verdict = findings(loaded, es_client, index_names, now)["Velora"]
     assert verdict.status != "firing"
-    assert verdict.figures["current"] < 10
+    # Counted once, the 25 copies add one mention to the best window, not 25 (its ordinary
+    # chatter varies with which window that is: 11 in 12 h against 7.3 expected).
+    assert verdict.figures["current"] - verdict.figures["expected"] < 10
 
 
 def test_volume_spike_fires_on_any_buzz_but_negative_spike_does_not(
