@@ -14,7 +14,13 @@ Rules, in order, for each word or idiom that has a valence:
   * a capitalised word inside a sentence is a name (Privas, Marie): only the own lexicon's entry
     for that very form counts ("Super", "Nul"), not a lemma or the seed;
   * two sentences glued by a full stop ("marrants.je") end negation and boosting there;
-  * "!" (up to 4) and repeated "?" push the sentence total further in its own direction.
+  * "!" (up to 4) and repeated "?" push the sentence total further in its own direction;
+  * a fixing verb of ``resolvers_fr.tsv`` ("a réglé mon souci de débit", "panne réparée") turns the
+    complaint words in its reach (5 words after, 2 before, same clause) into the topic: they count 0
+    and the verb counts its fixing valence. Negated ("n'a toujours pas réglé") nothing is fixed.
+Idioms, fixes and complaint words said to be absent ("zéro coupure") are *cues*: phrases that
+state a verdict rather than name a topic ("petit retour positif", "problème résolu").
+``scorer(words, cues_only=True)`` sums them alone, for the Analyzer.
 """
 
 from __future__ import annotations
@@ -34,10 +40,12 @@ B_DECR = -0.293
 C_INCR = 0.733
 N_SCALAR = -0.74
 
+# "zéro coupure", "zéro réponse": "zéro" before a word is the absence of it, like "aucun".
 NEGATORS = frozenset(
-    {"pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "guere", "nullement", "aucunement"}
+    {"pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "guere", "nullement", "aucunement", "zero"}
 )
 NE = frozenset({"ne", "n'"})
+ABSENCE = frozenset({"aucun", "aucune", "zero", "sans"})
 POST_NEGATORS = frozenset({"pas", "plus", "jamais", "rien", "guere"})
 RESTRICTIVE = frozenset({"que", "qu'"})
 BOOSTERS = {
@@ -99,6 +107,7 @@ _CONTRAST_FIRST = CONTRAST | {first for first, _ in CONTRAST_PAIRS}
 STOPS = frozenset({".", ";", ":", "!", "?", "...", "…"})
 _STRUCTURAL = NEGATORS | NE | CONTRAST | frozenset(BOOSTERS) - DUAL_BOOSTERS | {"plus"}
 _VERB_ENDINGS = ("er", "ir", "re", "oir")
+FIX_BEFORE, FIX_AFTER = 2, 5  # words a fixing verb reaches: "souci vite réglé", "a réglé mon souci de débit"
 NEGATION_REACH = 5  # words: "ce n'est pas du tout la meilleure série"
 CONCESSIVE = frozenset({"malgre"})
 CONCESSIVE_PAIRS = frozenset({("bien", "que"), ("bien", "qu'"), ("meme", "si"), ("en", "depit")})
@@ -122,6 +131,7 @@ class _Unit:
     valence: float
     negated_valence: float | None
     negatable: bool = True
+    cue: bool = False  # an idiom or a fix: a stated verdict
 
 
 class _Tokens(NamedTuple):
@@ -132,6 +142,7 @@ class _Tokens(NamedTuple):
     folded: list[str]
     values: list[float]  # 0.0 where the lexicon has nothing
     negated: list[float | None]  # the valence when negated, for words of negated_fr.tsv
+    fixing: list[float | None]  # the fixing valence of the verbs of resolvers_fr.tsv
 
 
 class FrenchSentiment:
@@ -155,21 +166,27 @@ class FrenchSentiment:
         """Valence sum of one sentence or clause given as its tokens (spaCy's French tokenisation)."""
         return self.scorer(words)(0, len(words))
 
-    def scorer(self, words: Sequence[str]) -> Callable[[int, int], float]:
+    def scorer(self, words: Sequence[str], cues_only: bool = False) -> Callable[[int, int], float]:
         """``raw`` of ``words[start:end]`` for any slice of one text: what does not depend on a
         word's neighbours (case, folding, lexicon look-ups) is done once per text, not once per
-        sentence and clause scored."""
+        sentence and clause scored. ``cues_only``: the sum of the idioms and fixes alone."""
         lowered = [w.lower() for w in words]
         folded = [fold(w) for w in words]
         negated_valence = self.lexicon.negated_valence
         values = self._values(words, lowered, folded)
         negated = [negated_valence(w) for w in lowered]
+        fixing = [self.lexicon.resolver_valence(w) for w in lowered]
 
         def score(start: int, end: int) -> float:
             tokens = _Tokens(
-                words[start:end], lowered[start:end], folded[start:end], values[start:end], negated[start:end]
+                words[start:end],
+                lowered[start:end],
+                folded[start:end],
+                values[start:end],
+                negated[start:end],
+                fixing[start:end],
             )
-            return self._raw(tokens)
+            return self._raw(tokens, cues_only)
 
         return score
 
@@ -186,9 +203,13 @@ class FrenchSentiment:
             values.append(value or 0.0)
         return values
 
-    def _raw(self, tokens: _Tokens) -> float:
+    def _raw(self, tokens: _Tokens, cues_only: bool = False) -> float:
         words, lowered, folded = tokens.words, tokens.lowered, tokens.folded
         units = self._units(tokens)
+        if units and any(v is not None for v in tokens.fixing):
+            units = self._fixed(units, tokens)
+        if cues_only:
+            units = [unit for unit in units if unit.cue]
         if not units:
             return self._punctuation(folded, 0.0)
         caps = _caps_differ(words)
@@ -217,7 +238,7 @@ class FrenchSentiment:
                 # An idiom that contains its own negation ("pas cher") is not negated again.
                 negatable = word not in NEGATORS and word not in NE
                 if value:
-                    units.append(_Unit(i, i + length, value, None, negatable))
+                    units.append(_Unit(i, i + length, value, None, negatable, cue=True))
                 i += length
                 continue
             value, negated_value = values[i], negated[i]
@@ -225,8 +246,29 @@ class FrenchSentiment:
             if (value or negated_value is not None) and not (
                 word in _STRUCTURAL or (word in DUAL_BOOSTERS and _next_has_valence(tokens, i))
             ):
-                units.append(_Unit(i, i + 1, value, negated_value))
+                units.append(_Unit(i, i + 1, value, negated_value, cue=value < 0 and _absent(folded, i)))
             i += 1
+        return units
+
+    def _fixed(self, units: list[_Unit], tokens: _Tokens) -> list[_Unit]:
+        """Units with each fix applied: a fixing verb with complaint words in its reach replaces
+        them by its fixing valence ("a réglé mon souci de débit" is good news)."""
+        folded = tokens.folded
+        for i, fixing in enumerate(tokens.fixing):
+            if fixing is None:
+                continue
+            low, high = _clause_reach(folded, i, FIX_BEFORE, FIX_AFTER)
+            problems = [u for u in units if low <= u.start < high and u.start != i and u.valence < 0]
+            if not problems:
+                continue
+            own = next((u for u in units if u.start == i), None)
+            verb = _Unit(i, i + 1, fixing, own.negated_valence if own else None, cue=True)
+            if self._is_negated(verb, tokens.lowered, folded):
+                # "n'a pas réglé mon souci": the complaint stands, the verb's negation adds to it.
+                problems = []
+            units = sorted(
+                [u for u in units if u is not own and u not in problems] + [verb], key=lambda u: u.start
+            )
         return units
 
     def _idiom_at(self, folded: list[str], i: int) -> tuple[int, float] | None:
@@ -316,6 +358,31 @@ class FrenchSentiment:
         if questions > 1:
             emphasis += min(questions * 0.18, 0.96)
         return total + emphasis if total > 0 else total - emphasis
+
+
+def _absent(folded: list[str], i: int) -> bool:
+    """A complaint word said to be absent ("zéro coupure", "aucune panne", "sans coupure", "jamais
+    de bug"): a stated verdict, unlike the litotes "pas mauvais"."""
+    before = folded[max(0, i - 2) : i]
+    if not ABSENCE.isdisjoint(before):
+        return True
+    return len(before) == 2 and before[1] in ("de", "d'") and before[0] in POST_NEGATORS
+
+
+def _clause_reach(folded: list[str], i: int, before: int, after: int) -> tuple[int, int]:
+    """Word offsets [low, high) around ``i`` within ``before``/``after`` words, not past a comma,
+    a stop or a contrast."""
+    low = i
+    while low > 0 and i - low < before and not _ends_clause(folded[low - 1]):
+        low -= 1
+    high = i + 1
+    while high < len(folded) and high - i <= after and not _ends_clause(folded[high]):
+        high += 1
+    return low, high
+
+
+def _ends_clause(word: str) -> bool:
+    return word == "," or word in STOPS or word in CONTRAST
 
 
 def _next_has_valence(tokens: _Tokens, i: int) -> bool:
