@@ -3,8 +3,9 @@
 ``lexicon_fr.tsv`` (written for Veille) overrides ``lexicon_fr_seed.tsv`` (derived from the MIT
 vaderSentiment-fr lexicon); ``idioms_fr.tsv`` scores phrases, ``negated_fr.tsv`` gives the valence of
 words that only hurt when negated ("ne répond pas"), ``resolvers_fr.tsv`` the verbs that report a
-problem fixed ("a réglé mon souci"), ``requests_fr.tsv`` the phrases of a post that asks for
-information ("quelqu'un a des retours ?"). Keys are accent- and case-folded.
+problem fixed ("a réglé mon souci") and ``problems_fr.tsv`` the problems they fix;
+``requests_fr.tsv`` holds the phrases addressed to the readers ("quelqu'un a des retours ?", "merci
+d'avance"). Keys are accent- and case-folded.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class FrenchLexicon:
     negated: dict[str, float]
     idioms: dict[tuple[str, ...], float]
     resolvers: dict[str, float] = field(default_factory=dict)
+    problems: frozenset[str] = frozenset()
     requests: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # by first word
     lemmatize: Callable[[str], str] = str
     _cache: dict[str, float | None] = field(default_factory=dict, repr=False)
@@ -75,6 +77,7 @@ class FrenchLexicon:
             negated=_valences(data_dir / "negated_fr.tsv"),
             idioms=idioms,
             resolvers=_valences(data_dir / "resolvers_fr.tsv"),
+            problems=frozenset(fold(row[0].strip()) for row in read_tsv(data_dir / "problems_fr.tsv")),
             requests=_by_first(
                 tuple(fold(t) for t in tokenize(row[0])) for row in read_tsv(data_dir / "requests_fr.tsv")
             ),
@@ -128,6 +131,10 @@ class FrenchLexicon:
             if any(tuple(folded[i : i + len(phrase)]) == phrase for phrase in self.requests[word]):
                 return True
         return False
+
+    def is_problem(self, folded: str) -> bool:
+        """A problem noun a fix can solve ("souci", "pannes"), given folded."""
+        return folded in self.problems or any(guess in self.problems for guess in _deinflect(folded))
 
     def resolver_valence(self, lower: str) -> float | None:
         """The valence a fixing verb ("réglé", "réparée") gives a clause whose problem it solves."""

@@ -16,8 +16,9 @@ Rules, in order, for each word or idiom that has a valence:
   * two sentences glued by a full stop ("marrants.je") end negation and boosting there;
   * "!" (up to 4) and repeated "?" push the sentence total further in its own direction;
   * a fixing verb of ``resolvers_fr.tsv`` ("a réglé mon souci de débit", "panne réparée") turns the
-    complaint words in its reach (5 words after, 2 before, same clause) into the topic: they count 0
-    and the verb counts its fixing valence. Negated ("n'a toujours pas réglé") nothing is fixed.
+    problem nouns of ``problems_fr.tsv`` in its reach (5 words after, 6 before, same clause) into the
+    topic: they count 0 and the verb counts its fixing valence. Negated ("n'a toujours pas
+    réglé") nothing is fixed.
 Idioms, fixes and complaint words said to be absent ("zéro coupure") are *cues*: phrases that
 state a verdict rather than name a topic ("petit retour positif", "problème résolu").
 ``scorer(words, cues_only=True)`` sums them alone, for the Analyzer.
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from core.text import fold
@@ -107,7 +108,8 @@ _CONTRAST_FIRST = CONTRAST | {first for first, _ in CONTRAST_PAIRS}
 STOPS = frozenset({".", ";", ":", "!", "?", "...", "…"})
 _STRUCTURAL = NEGATORS | NE | CONTRAST | frozenset(BOOSTERS) - DUAL_BOOSTERS | {"plus"}
 _VERB_ENDINGS = ("er", "ir", "re", "oir")
-FIX_BEFORE, FIX_AFTER = 2, 5  # words a fixing verb reaches: "souci vite réglé", "a réglé mon souci de débit"
+# Words a fixing verb reaches: "le bug de l'appli a été corrigé", "a réglé mon souci de débit".
+FIX_BEFORE, FIX_AFTER = 6, 5
 NEGATION_REACH = 5  # words: "ce n'est pas du tout la meilleure série"
 CONCESSIVE = frozenset({"malgre"})
 CONCESSIVE_PAIRS = frozenset({("bien", "que"), ("bien", "qu'"), ("meme", "si"), ("en", "depit")})
@@ -258,18 +260,24 @@ class FrenchSentiment:
             if fixing is None:
                 continue
             low, high = _clause_reach(folded, i, FIX_BEFORE, FIX_AFTER)
-            problems = [u for u in units if low <= u.start < high and u.start != i and u.valence < 0]
+            problems = [
+                u
+                for u in units
+                if low <= u.start < high and u.start != i and u.valence < 0 and self._names_problem(u, folded)
+            ]
             if not problems:
                 continue
             own = next((u for u in units if u.start == i), None)
             verb = _Unit(i, i + 1, fixing, own.negated_valence if own else None, cue=True)
+            kept = [u for u in units if u is not own and u not in problems]
             if self._is_negated(verb, tokens.lowered, folded):
-                # "n'a pas réglé mon souci": the complaint stands, the verb's negation adds to it.
-                problems = []
-            units = sorted(
-                [u for u in units if u is not own and u not in problems] + [verb], key=lambda u: u.start
-            )
+                # "n'a jamais réparé la panne": the negation is the verb's; the problem stands.
+                kept += [replace(u, negatable=False) for u in problems]
+            units = sorted([*kept, verb], key=lambda u: u.start)
         return units
+
+    def _names_problem(self, unit: _Unit, folded: list[str]) -> bool:
+        return any(self.lexicon.is_problem(folded[j]) for j in range(unit.start, unit.end))
 
     def _idiom_at(self, folded: list[str], i: int) -> tuple[int, float] | None:
         lengths = self._idiom_lengths.get(folded[i])
@@ -366,7 +374,8 @@ def _absent(folded: list[str], i: int) -> bool:
     before = folded[max(0, i - 2) : i]
     if not ABSENCE.isdisjoint(before):
         return True
-    return len(before) == 2 and before[1] in ("de", "d'") and before[0] in POST_NEGATORS
+    # "pas de panne", "jamais de bug"; not "plus de" alone: "le plus de violences" is more of them.
+    return len(before) == 2 and before[1] in ("de", "d'") and before[0] in ("pas", "jamais")
 
 
 def _clause_reach(folded: list[str], i: int, before: int, after: int) -> tuple[int, int]:
