@@ -39,14 +39,16 @@ LABELS = ("negative", "neutral", "positive")
 
 
 def judgements() -> list[tuple[str, str, str]]:
-    """(tone, brand, text): every sentence alone, then with each follow-up (bursts go alone)."""
+    """(tone, brand, text): every sentence alone, then with each follow-up the demo may give it
+    (bursts go alone)."""
     out = []
     for (brand, tone), bank in BANKS.items():
         for sentence in bank:
             text = sentence.format(**FILL)
             out.append((tone, brand, text))
             if tone != "burst":
-                out += [(tone, brand, f"{text}\n\n{follow}") for follow in texts.FOLLOW_UPS]
+                follow_ups = texts.PRAISE_FOLLOW_UPS if tone == "praise" else texts.FOLLOW_UPS
+                out += [(tone, brand, f"{text}\n\n{follow}") for follow in follow_ups]
     return out
 
 
