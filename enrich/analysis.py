@@ -3,6 +3,17 @@
 ``Analyzer.analyze`` takes a batch of ``TextItem`` and runs spaCy's ``nlp.pipe`` once per language;
 results do not depend on how items are batched. ``enrich.pipeline.Enricher`` adds the stateful
 parts (stories, author influence) on top, and ``veille enrich`` uses the Analyzer alone.
+
+French sentiment combines the learned classifier (trained on reviews, subtitles and news sentences)
+with the lexicon (enrich/sentiment_fr.py), strongest evidence first (enrich/verdict.py):
+  0. a post that only asks the readers something, with no opinion word, is neutral;
+  1. in a post (not a long review), a *stated verdict* of the lexicon (an idiom such as "petit
+     retour positif", a fix such as "a réglé mon souci", a complaint word said absent such as
+     "zéro coupure") decides against the classifier when the whole lexicon leans the same way:
+     problem nouns around a fix ("souci", "débit") are the topic, not the verdict;
+  2. the classifier unsure and the lexicon clear: the lexicon decides;
+  3. otherwise the classifier, which reads a post without its small talk ("Vous en pensez quoi ?").
+Texts naming several parties score each brand from the lexicon of its clauses (enrich/targeting.py).
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ from core.config.nlp import Nlp
 from core.config.schema import Config
 from core.mention import BrandSentiment, Entity, Rating, Sentiment, SentimentLabel
 from core.text import fold
-from enrich.classifier import LABELS, SentimentClassifier
+from enrich.classifier import SentimentClassifier
 from enrich.language import OTHER, LanguageDetector
 from enrich.lexicon import FrenchLexicon
 from enrich.models import BRAND, PRODUCT, Catalog, Pipelines, load_pipelines
@@ -31,6 +42,7 @@ from enrich.parties import other_parties
 from enrich.sentiment_en import EnglishSentiment
 from enrich.sentiment_fr import FrenchSentiment, normalize
 from enrich.targeting import Bounds, Parsed, brand_parts, sentence_units, target_scores
+from enrich.verdict import STATED_MAX_CHARS, Group, by_sign, score_label, signed_cues, spoken
 
 logger = logging.getLogger(__name__)
 
@@ -66,15 +78,6 @@ class _Ent(NamedTuple):
     text: str
 
 
-class _Group(NamedTuple):
-    """The parts of a text about a brand with one sign, as the classifier will read them."""
-
-    text: str
-    sign: int  # +1 as said, -1 reversed (the losing side of a comparison)
-    polarity: float  # the lexicon's
-    spans: list[Bounds]
-
-
 @dataclass
 class _Pending:
     """A French text waiting for the classifier: its result is filled in by ``_classify``."""
@@ -83,89 +86,13 @@ class _Pending:
     item: TextItem
     text: str
     polarity: float  # the lexicon's
-    groups: dict[str, list[_Group]]
+    groups: dict[str, list[Group]]
     # Texts naming several parties: each brand's score from the lexicon of its parts (None: not named)
     fixed: dict[str, float | None] | None
     # The lexicon's stated verdicts (idioms, fixes) over some spans of the text, -1..1; computed
     # only when the classifier and the lexicon disagree.
     cues: Callable[[list[Bounds]], float]
     sents: list[Bounds]
-
-
-def _by_sign(doc: Doc, found: list[tuple[Bounds, int]], scorer: Callable[[int, int], float]) -> list[_Group]:
-    """The parts about a brand joined into one text per sign (as said, reversed)."""
-    out = []
-    for wanted in (1, -1):
-        spans = [bounds for bounds, sign in found if sign == wanted]
-        if spans:
-            text = " ".join(doc[a:b].text for a, b in spans)
-            out.append(_Group(text, wanted, normalize(sum(scorer(*bounds) for bounds in spans)), spans))
-    return out
-
-
-# How the classifier and the lexicon are combined, strongest evidence first:
-#  0. A post that asks (a phrase of requests_fr.tsv such as "quelqu'un a des retours", and a "?")
-#     and in which the lexicon finds no opinion word at all is neutral: it asks, it does not judge.
-#     The classifier learnt its short lines from subtitles labelled for emotion only, where a
-#     question is never neutral, and reads "Vous en pensez quoi ?" as negative (P = 0.91).
-#  1. A stated verdict: the lexicon's idioms and fixes ("petit retour positif", "a réglé mon souci",
-#     "baissé le prix", "à éviter") sum to at least STATED (-1..1 scale) and the whole lexicon
-#     leans the same way by at least LEANS, against the classifier's label: the lexicon decides.
-#     The classifier learnt from reviews and subtitles, where "souci", "débit" or "facture" are
-#     complaint topics; it cannot read that the author says the problem was solved, and a phrase
-#     that states the verdict is stronger evidence than the topic words around it.
-#  2. The classifier unsure (no class above UNSURE) and the lexicon clear (|polarity| above
-#     CLEAR): the lexicon decides. Texts unlike the corpus ("Box en panne depuis hier 😡") leave the
-#     classifier near its prior. Fixed beforehand, then checked on the dev split: 0.716 vs 0.715.
-#  3. Otherwise the classifier's most probable class, scored P(positive) - P(negative).
-# STATED and LEANS were fixed from the lexicon's scale (one idiom of valence ~1.3 normalises to
-# 0.3), then checked on the dev split of the public corpus (bench/sentiment_eval.py's notes).
-UNSURE, CLEAR = 0.5, 0.5
-STATED, LEANS = 0.3, 0.1
-# Rule 1 holds for posts, not for long reviews: there a stated verdict is one remark among many
-# ("commençons par les bonnes nouvelles…"), and the classifier is on the ground it learnt from. On
-# the dev split, without this bound rule 1 turned 8 right Allociné reviews wrong.
-STATED_MAX_CHARS = 300
-
-
-def _score_label(
-    row: object, polarity: float = 0.0, cues: Callable[[], float] | None = None
-) -> tuple[float, SentimentLabel]:
-    probs = [float(p) for p in row]  # type: ignore[attr-defined]
-    best = max(range(len(LABELS)), key=probs.__getitem__)
-    label: SentimentLabel = LABELS[best]  # type: ignore[assignment]
-    lexicon: SentimentLabel = "positive" if polarity > 0 else "negative"
-    if cues is not None and abs(polarity) >= LEANS and label != lexicon:
-        stated = cues()
-        if abs(stated) >= STATED and (stated > 0) == (polarity > 0):
-            return round(polarity, 4), lexicon
-    if probs[best] < UNSURE and abs(polarity) >= CLEAR:
-        return round(polarity, 4), lexicon
-    return round(probs[2] - probs[0], 4), label
-
-
-def _spoken(
-    doc: Doc, sents: list[Bounds], sums: list[float], text: str, small_talk: Callable[[Bounds], bool]
-) -> str:
-    """What the classifier reads of a post: all of it but its small talk, the sentences addressed to
-    the readers with no opinion word ("Vous en pensez quoi ?", "Je vous tiens au courant.", "Merci
-    d'avance pour vos retours."), when another sentence does give an opinion. Small talk has no
-    verdict to give, and the classifier, which learnt short lines from emotion-labelled subtitles
-    only, reads strong opinions into it (P = 0.91 negative for "Vous en pensez quoi ?"). Long texts
-    are read whole: they are what it learnt from. (Leaving out every sentence with no opinion word,
-    addressed to the readers or not, was even on the dev split and lost on the test split:
-    "A LA CASSE." carries a verdict the lexicon does not know.)"""
-    if len(sents) < 2 or len(text) > STATED_MAX_CHARS or all(sums) or not any(sums):
-        return text
-    kept = [sent for sent, raw in zip(sents, sums, strict=True) if raw or not small_talk(sent)]
-    if len(kept) == len(sents):
-        return text
-    return " ".join(doc[a:b].text for a, b in kept)
-
-
-def _signed_cues(cues: Callable[[list[Bounds]], float], groups: list[_Group]) -> float:
-    """A brand's stated verdicts: its parts' cues, reversed where the parts are (as ``polarity``)."""
-    return sum(group.sign * cues(group.spans) for group in groups) / len(groups)
 
 
 # spaCy's rule-based sentencizer, run on the words already read out of the doc: the same bounds
@@ -305,7 +232,7 @@ class Analyzer:
             return self._finish(
                 item, result, self.classifier.name, 0.0, "neutral", [(b, 0.0, "neutral") for b in targets]
             )
-        text = _spoken(doc, parsed.sents, sentence_sums, text, partial(self._small_talk, words))
+        text = spoken(doc, parsed.sents, sentence_sums, text, partial(self._small_talk, words))
         if several:
             # Clauses cut around a name ("mais Orbitel est top") are not what the classifier
             # learnt from (whole reviews and sentences): on the contrastive bench it got 37% of
@@ -321,9 +248,9 @@ class Analyzer:
             # classify, not two (most mentions name one brand).
             whole = [b for b, sign in parts if sign > 0] == units
             if whole:
-                groups[brand] = [_Group(text, 1, polarity, parsed.sents)]
+                groups[brand] = [Group(text, 1, polarity, parsed.sents)]
             else:
-                groups[brand] = _by_sign(doc, parts, scorer)
+                groups[brand] = by_sign(doc, parts, scorer)
         pending.append(_Pending(result, item, text, polarity, groups, None, cues, parsed.sents))
         return result
 
@@ -379,7 +306,7 @@ class Analyzer:
         band = self.settings.neutral_band
         for job in pending:
             whole = probabilities[texts[job.text]]
-            score, label = _score_label(whole, job.polarity, partial(job.cues, job.sents))
+            score, label = score_label(whole, job.polarity, partial(job.cues, job.sents))
             brand_scores = []
             for brand, value in (job.fixed or {}).items():
                 if value is None:  # the text never names it: the whole text speaks for it
@@ -393,8 +320,8 @@ class Analyzer:
                 # A brand on the losing side of a comparison gets the clause's polarity reversed.
                 rows = [probabilities[texts[g.text]][:: -1 if g.sign < 0 else 1] for g in groups]
                 polarity = sum(g.sign * g.polarity for g in groups) / len(groups)
-                brand_cues = partial(_signed_cues, job.cues, groups)
-                brand_scores.append((brand, *_score_label(sum(rows) / len(rows), polarity, brand_cues)))
+                brand_cues = partial(signed_cues, job.cues, groups)
+                brand_scores.append((brand, *score_label(sum(rows) / len(rows), polarity, brand_cues)))
             self._finish(job.item, job.result, model, score, label, brand_scores)
 
     @staticmethod
