@@ -8,7 +8,8 @@ Rules, in order, for each word or idiom that has a valence:
   * negation ("pas", "jamais", "rien", "aucun", "sans", "ni", "ne … plus", a "ne"/"n'" before the
     verb, "pas" alone after a verb in speech: "j'aime pas") up to 5 words back ("pas du tout la
     meilleure") flips it (x -0.74), except for words of ``negated_fr.tsv`` which take their own
-    value ("ne répond pas" is a complaint); "ne … que" is not a negation;
+    value ("ne répond pas" is a complaint); "ne … que" is not a negation, and an emoji is never
+    negated ("jamais eu de souci 👍");
   * words before the last "mais" / "par contre" / "pourtant"… count half, words after it x1.5;
     words of a concession ("malgré …", "bien que …", "même si …", up to the next comma) count half;
   * a capitalised word inside a sentence is a name (Privas, Marie): only the own lexicon's entry
@@ -332,7 +333,11 @@ class FrenchSentiment:
             if (value or negated_value is not None) and not (
                 word in _STRUCTURAL or (word in DUAL_BOOSTERS and _next_has_valence(text, i, end))
             ):
-                units.append((i, i + 1, value, negated_value, True, value < 0 and _absent(folded, i, start)))
+                # An emoji is not negated by the words before it ("jamais eu de souci 👍").
+                negatable = word[:1].isalnum()
+                units.append(
+                    (i, i + 1, value, negated_value, negatable, value < 0 and _absent(folded, i, start))
+                )
         return units
 
     def _fixed(self, text: _Text, units: list[_Unit], start: int, end: int) -> list[_Unit]:
@@ -429,12 +434,12 @@ _Unit = tuple[int, int, float, float | None, bool, bool]
 
 def _absent(folded: Sequence[str], i: int, start: int) -> bool:
     """A complaint word said to be absent ("zéro coupure", "aucune panne", "sans coupure", "jamais
-    de bug"): a stated verdict, unlike the litotes "pas mauvais"."""
-    before = folded[max(start, i - 2) : i]
-    if not ABSENCE.isdisjoint(before):
+    eu de bug"): a stated verdict, unlike the litotes "pas mauvais"."""
+    before = folded[max(start, i - 3) : i]
+    if not ABSENCE.isdisjoint(before[-2:]):
         return True
-    # "pas de panne", "jamais de bug"; not "plus de" alone: "le plus de violences" is more of them.
-    return len(before) == 2 and before[1] in ("de", "d'") and before[0] in ("pas", "jamais")
+    # "pas de panne", "jamais eu de bug"; not "plus de" alone: "le plus de violences" is more of them.
+    return len(before) >= 2 and before[-1] in ("de", "d'") and not {"pas", "jamais"}.isdisjoint(before[:-1])
 
 
 def _clause_reach(text: _Text, i: int, start: int, end: int) -> tuple[int, int]:

@@ -57,6 +57,10 @@ def test_customer_service_praise_is_positive_towards_the_brand(analyze):
         ),
         ("Zéro coupure depuis que je suis chez Velora.", "Trois coupures depuis que je suis chez Velora."),
         (
+            "Velora, jamais eu de panne depuis deux ans.",
+            "Velora, une panne par mois depuis deux ans, c'est pénible.",
+        ),
+        (
             "Panne réparée en une heure par Velora, c'est réglé.",
             "Panne pas réparée depuis une semaine chez Velora.",
         ),

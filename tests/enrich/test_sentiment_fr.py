@@ -221,3 +221,8 @@ def test_cues_sum_only_the_stated_verdicts(analyzer):
 def test_service_idioms_take_their_side(score, lowered, raised):
     assert score(lowered) > 0.25
     assert score(raised) < -0.25
+
+
+def test_an_emoji_is_not_negated_by_the_words_before_it(score):
+    assert score("Jamais eu de souci 👍") > score("Jamais eu de souci") > 0.2
+    assert score("Pas content 😡") < score("Pas content") < -0.25
