@@ -3,6 +3,17 @@
 ``Analyzer.analyze`` takes a batch of ``TextItem`` and runs spaCy's ``nlp.pipe`` once per language;
 results do not depend on how items are batched. ``enrich.pipeline.Enricher`` adds the stateful
 parts (stories, author influence) on top, and ``veille enrich`` uses the Analyzer alone.
+
+French sentiment combines the learned classifier (trained on reviews, subtitles and news sentences)
+with the lexicon (enrich/sentiment_fr.py), strongest evidence first (enrich/verdict.py):
+  0. a post that only asks the readers something, with no opinion word, is neutral;
+  1. in a post (not a long review), a *stated verdict* of the lexicon (an idiom such as "petit
+     retour positif", a fix such as "a réglé mon souci", a complaint word said absent such as
+     "zéro coupure") decides against the classifier when the whole lexicon leans the same way:
+     problem nouns around a fix ("souci", "débit") are the topic, not the verdict;
+  2. the classifier unsure and the lexicon clear: the lexicon decides;
+  3. otherwise the classifier, which reads a post without its small talk ("Vous en pensez quoi ?").
+Texts naming several parties score each brand from the lexicon of its clauses (enrich/targeting.py).
 """
 
 from __future__ import annotations
@@ -11,7 +22,7 @@ import logging
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -22,7 +33,8 @@ from spacy.tokens import Doc
 from core.config.nlp import Nlp
 from core.config.schema import Config
 from core.mention import BrandSentiment, Entity, Rating, Sentiment, SentimentLabel
-from enrich.classifier import LABELS, SentimentClassifier
+from core.text import fold
+from enrich.classifier import SentimentClassifier
 from enrich.language import OTHER, LanguageDetector
 from enrich.lexicon import FrenchLexicon
 from enrich.models import BRAND, PRODUCT, Catalog, Pipelines, load_pipelines
@@ -30,6 +42,7 @@ from enrich.parties import other_parties
 from enrich.sentiment_en import EnglishSentiment
 from enrich.sentiment_fr import FrenchSentiment, normalize
 from enrich.targeting import Bounds, Parsed, brand_parts, sentence_units, target_scores
+from enrich.verdict import STATED_MAX_CHARS, Group, by_sign, score_label, signed_cues, spoken
 
 logger = logging.getLogger(__name__)
 
@@ -73,38 +86,13 @@ class _Pending:
     item: TextItem
     text: str
     polarity: float  # the lexicon's
-    # brand -> (text of its parts, +1 or -1 when reversed, the lexicon's polarity of those parts)
-    groups: dict[str, list[tuple[str, int, float]]]
+    groups: dict[str, list[Group]]
     # Texts naming several parties: each brand's score from the lexicon of its parts (None: not named)
     fixed: dict[str, float | None] | None
-
-
-def _by_sign(
-    doc: Doc, found: list[tuple[Bounds, int]], scorer: Callable[[int, int], float]
-) -> list[tuple[str, int, float]]:
-    """The parts about a brand joined into one text per sign (as said, reversed)."""
-    out = []
-    for wanted in (1, -1):
-        spans = [bounds for bounds, sign in found if sign == wanted]
-        if spans:
-            text = " ".join(doc[a:b].text for a, b in spans)
-            out.append((text, wanted, normalize(sum(scorer(*bounds) for bounds in spans))))
-    return out
-
-
-# When the classifier is unsure (no class above UNSURE) and the lexicon is clear (|polarity| above
-# CLEAR), the lexicon decides: texts unlike the corpus ("Box en panne depuis hier 😡") leave the
-# classifier near its prior. Fixed beforehand, then checked on the dev split: 0.716 vs 0.715 alone.
-UNSURE, CLEAR = 0.5, 0.5
-
-
-def _score_label(row: object, polarity: float = 0.0) -> tuple[float, SentimentLabel]:
-    probs = [float(p) for p in row]  # type: ignore[attr-defined]
-    if max(probs) < UNSURE and abs(polarity) >= CLEAR:
-        return round(polarity, 4), "positive" if polarity > 0 else "negative"
-    best = max(range(len(LABELS)), key=probs.__getitem__)
-    label: SentimentLabel = LABELS[best]  # type: ignore[assignment]
-    return round(probs[2] - probs[0], 4), label
+    # The lexicon's stated verdicts (idioms, fixes) over some spans of the text, -1..1; computed
+    # only when the classifier and the lexicon disagree.
+    cues: Callable[[list[Bounds]], float]
+    sents: list[Bounds]
 
 
 # spaCy's rule-based sentencizer, run on the words already read out of the doc: the same bounds
@@ -229,13 +217,28 @@ class Analyzer:
             return self._english(item, doc, parsed, targets, entities)
         result = TextAnalysis(lang, None, [], entities)
         scorer = self.french.scorer(words)
-        polarity = normalize(sum(scorer(*sent) for sent in parsed.sents))
+        cue_scorer: list[Callable[[int, int], float]] = []
+
+        def cues(spans: list[Bounds]) -> float:
+            if len(text) > STATED_MAX_CHARS:
+                return 0.0
+            if not cue_scorer:  # built on first need: most texts never ask
+                cue_scorer.append(self.french.scorer(words, cues_only=True))
+            return normalize(sum(cue_scorer[0](*bounds) for bounds in spans))
+
+        sentence_sums = [scorer(*sent) for sent in parsed.sents]
+        polarity = normalize(sum(sentence_sums))
+        if not polarity and self._asks(text, words):
+            return self._finish(
+                item, result, self.classifier.name, 0.0, "neutral", [(b, 0.0, "neutral") for b in targets]
+            )
+        text = spoken(doc, parsed.sents, sentence_sums, text, partial(self._small_talk, words))
         if several:
             # Clauses cut around a name ("mais Orbitel est top") are not what the classifier
             # learnt from (whole reviews and sentences): on the contrastive bench it got 37% of
             # them right against 72% for the lexicon, which scores words, not documents.
             fixed = target_scores(parsed, targets, scorer, normalize, self.settings.neutral_band)
-            pending.append(_Pending(result, item, text, polarity, {}, fixed))
+            pending.append(_Pending(result, item, text, polarity, {}, fixed, cues, parsed.sents))
             return result
         units = sentence_units(parsed)
         groups = {}
@@ -244,9 +247,22 @@ class Analyzer:
             # A brand that every sentence speaks for gets the whole text's verdict: one text to
             # classify, not two (most mentions name one brand).
             whole = [b for b, sign in parts if sign > 0] == units
-            groups[brand] = [(text, 1, polarity)] if whole else _by_sign(doc, parts, scorer)
-        pending.append(_Pending(result, item, text, polarity, groups, None))
+            if whole:
+                groups[brand] = [Group(text, 1, polarity, parsed.sents)]
+            else:
+                groups[brand] = by_sign(doc, parts, scorer)
+        pending.append(_Pending(result, item, text, polarity, groups, None, cues, parsed.sents))
         return result
+
+    def _small_talk(self, words: list[str], bounds: Bounds) -> bool:
+        """A sentence addressed to the readers (requests_fr.tsv): "Vous en pensez quoi ?"."""
+        return self.french.lexicon.asks([fold(word) for word in words[bounds[0] : bounds[1]]])
+
+    def _asks(self, text: str, words: list[str]) -> bool:
+        """A post that asks the readers something and holds no opinion word (rule 0 above)."""
+        if "?" not in text or len(text) > STATED_MAX_CHARS:
+            return False
+        return self.french.lexicon.asks([fold(word) for word in words])
 
     def _english(
         self, item: TextItem, doc: Doc, parsed: Parsed, targets: list[str], entities: list[Entity]
@@ -282,7 +298,7 @@ class Analyzer:
             if texts.setdefault(job.text, len(texts)) == len(polarities):
                 polarities.append(job.polarity)
             for groups in job.groups.values():
-                for text, _, polarity in groups:
+                for text, _, polarity, _ in groups:
                     if texts.setdefault(text, len(texts)) == len(polarities):
                         polarities.append(polarity)
         probabilities = self.classifier.probabilities(list(texts), polarities)
@@ -290,7 +306,7 @@ class Analyzer:
         band = self.settings.neutral_band
         for job in pending:
             whole = probabilities[texts[job.text]]
-            score, label = _score_label(whole, job.polarity)
+            score, label = score_label(whole, job.polarity, partial(job.cues, job.sents))
             brand_scores = []
             for brand, value in (job.fixed or {}).items():
                 if value is None:  # the text never names it: the whole text speaks for it
@@ -302,9 +318,10 @@ class Analyzer:
                     brand_scores.append((brand, score, label))
                     continue
                 # A brand on the losing side of a comparison gets the clause's polarity reversed.
-                rows = [probabilities[texts[text]][:: -1 if sign < 0 else 1] for text, sign, _ in groups]
-                polarity = sum(sign * value for _, sign, value in groups) / len(groups)
-                brand_scores.append((brand, *_score_label(sum(rows) / len(rows), polarity)))
+                rows = [probabilities[texts[g.text]][:: -1 if g.sign < 0 else 1] for g in groups]
+                polarity = sum(g.sign * g.polarity for g in groups) / len(groups)
+                brand_cues = partial(signed_cues, job.cues, groups)
+                brand_scores.append((brand, *score_label(sum(rows) / len(rows), polarity, brand_cues)))
             self._finish(job.item, job.result, model, score, label, brand_scores)
 
     @staticmethod

@@ -2,13 +2,16 @@
 
 ``lexicon_fr.tsv`` (written for Veille) overrides ``lexicon_fr_seed.tsv`` (derived from the MIT
 vaderSentiment-fr lexicon); ``idioms_fr.tsv`` scores phrases, ``negated_fr.tsv`` gives the valence of
-words that only hurt when negated ("ne répond pas"). Keys are accent- and case-folded.
+words that only hurt when negated ("ne répond pas"), ``resolvers_fr.tsv`` the verbs that report a
+problem fixed ("a réglé mon souci") and ``problems_fr.tsv`` the problems they fix;
+``requests_fr.tsv`` holds the phrases addressed to the readers ("quelqu'un a des retours ?", "merci
+d'avance"). Keys are accent- and case-folded.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +23,8 @@ SEED_MIN = 0.6
 # Forms whose accent is the meaning, looked up before folding: folded, "tâche" (task) would read
 # as "tache" (stain, -1.5 in the seed).
 EXACT: dict[str, float] = {"tâche": 0.0, "tâches": 0.0}
+# The noun "règle" (rule) folds like "réglé": not a fixing verb ("ça règle le problème" is an idiom).
+NOT_RESOLVERS = frozenset({"règle", "règles"})
 
 
 def read_tsv(path: Path) -> list[list[str]]:
@@ -46,9 +51,13 @@ class FrenchLexicon:
     seed: dict[str, float]
     negated: dict[str, float]
     idioms: dict[tuple[str, ...], float]
+    resolvers: dict[str, float] = field(default_factory=dict)
+    problems: frozenset[str] = frozenset()
+    requests: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # by first word
     lemmatize: Callable[[str], str] = str
     _cache: dict[str, float | None] = field(default_factory=dict, repr=False)
     _negated_cache: dict[str, float | None] = field(default_factory=dict, repr=False)
+    _resolver_cache: dict[str, float | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -67,6 +76,11 @@ class FrenchLexicon:
             seed=_valences(data_dir / "lexicon_fr_seed.tsv", SEED_MIN),
             negated=_valences(data_dir / "negated_fr.tsv"),
             idioms=idioms,
+            resolvers=_valences(data_dir / "resolvers_fr.tsv"),
+            problems=frozenset(fold(row[0].strip()) for row in read_tsv(data_dir / "problems_fr.tsv")),
+            requests=_by_first(
+                tuple(fold(t) for t in tokenize(row[0])) for row in read_tsv(data_dir / "requests_fr.tsv")
+            ),
             lemmatize=lemmatize,
         )
 
@@ -108,6 +122,40 @@ class FrenchLexicon:
         if len(self._negated_cache) < 200_000:
             self._negated_cache[lower] = value
         return value
+
+    def asks(self, folded: Sequence[str]) -> bool:
+        """Whether folded tokens hold a phrase of ``requests_fr.tsv`` (a request for information)."""
+        for i, word in enumerate(folded):
+            if word not in self.requests or (i and folded[i - 1] == "qu'"):
+                continue  # "qu'est-ce que tu racontes ?" asks nothing of the readers
+            if any(tuple(folded[i : i + len(phrase)]) == phrase for phrase in self.requests[word]):
+                return True
+        return False
+
+    def is_problem(self, folded: str) -> bool:
+        """A problem noun a fix can solve ("souci", "pannes"), given folded."""
+        return folded in self.problems or any(guess in self.problems for guess in _deinflect(folded))
+
+    def resolver_valence(self, lower: str) -> float | None:
+        """The valence a fixing verb ("réglé", "réparée") gives a clause whose problem it solves."""
+        if lower in self._resolver_cache:
+            return self._resolver_cache[lower]
+        if lower in NOT_RESOLVERS:
+            return None
+        folded = fold(lower)
+        keys = (folded, fold(self.lemma(lower)), *_deinflect(folded))
+        value = next((self.resolvers[k] for k in keys if k in self.resolvers), None)
+        if len(self._resolver_cache) < 200_000:
+            self._resolver_cache[lower] = value
+        return value
+
+
+def _by_first(phrases: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            out.setdefault(phrase[0], []).append(phrase)
+    return out
 
 
 # Feminine and plural endings -> masculine singular, longest first ("nulles" -> "nul",

@@ -8,13 +8,21 @@ Rules, in order, for each word or idiom that has a valence:
   * negation ("pas", "jamais", "rien", "aucun", "sans", "ni", "ne … plus", a "ne"/"n'" before the
     verb, "pas" alone after a verb in speech: "j'aime pas") up to 5 words back ("pas du tout la
     meilleure") flips it (x -0.74), except for words of ``negated_fr.tsv`` which take their own
-    value ("ne répond pas" is a complaint); "ne … que" is not a negation;
+    value ("ne répond pas" is a complaint); "ne … que" is not a negation, and an emoji is never
+    negated ("jamais eu de souci 👍");
   * words before the last "mais" / "par contre" / "pourtant"… count half, words after it x1.5;
     words of a concession ("malgré …", "bien que …", "même si …", up to the next comma) count half;
   * a capitalised word inside a sentence is a name (Privas, Marie): only the own lexicon's entry
     for that very form counts ("Super", "Nul"), not a lemma or the seed;
   * two sentences glued by a full stop ("marrants.je") end negation and boosting there;
-  * "!" (up to 4) and repeated "?" push the sentence total further in its own direction.
+  * "!" (up to 4) and repeated "?" push the sentence total further in its own direction;
+  * a fixing verb of ``resolvers_fr.tsv`` ("a réglé mon souci de débit", "panne réparée") turns the
+    problem nouns of ``problems_fr.tsv`` in its reach (5 words after, 6 before, same clause) into the
+    topic: they count 0 and the verb counts its fixing valence. Negated ("n'a toujours pas
+    réglé") nothing is fixed, and the negation does not reach the problem noun.
+Idioms, fixes and complaint words said to be absent ("zéro coupure") are *cues*: phrases that
+state a verdict rather than name a topic ("petit retour positif", "problème résolu").
+``scorer(words, cues_only=True)`` sums them alone, for the Analyzer.
 """
 
 from __future__ import annotations
@@ -35,10 +43,12 @@ B_DECR = -0.293
 C_INCR = 0.733
 N_SCALAR = -0.74
 
+# "zéro coupure", "zéro réponse": "zéro" before a word is the absence of it, like "aucun".
 NEGATORS = frozenset(
-    {"pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "guere", "nullement", "aucunement"}
+    {"pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "guere", "nullement", "aucunement", "zero"}
 )
 NE = frozenset({"ne", "n'"})
+ABSENCE = frozenset({"aucun", "aucune", "zero", "sans"})
 POST_NEGATORS = frozenset({"pas", "plus", "jamais", "rien", "guere"})
 RESTRICTIVE = frozenset({"que", "qu'"})
 BOOSTERS = {
@@ -100,6 +110,8 @@ _CONTRAST_FIRST = CONTRAST | {first for first, _ in CONTRAST_PAIRS}
 STOPS = frozenset({".", ";", ":", "!", "?", "...", "…"})
 _STRUCTURAL = NEGATORS | NE | CONTRAST | frozenset(BOOSTERS) - DUAL_BOOSTERS | {"plus"}
 _VERB_ENDINGS = ("er", "ir", "re", "oir")
+# Words a fixing verb reaches: "le bug de l'appli a été corrigé", "a réglé mon souci de débit".
+FIX_BEFORE, FIX_AFTER = 6, 5
 NEGATION_REACH = 5  # words: "ce n'est pas du tout la meilleure série"
 CONCESSIVE = frozenset({"malgre"})
 CONCESSIVE_PAIRS = frozenset({("bien", "que"), ("bien", "qu'"), ("meme", "si"), ("en", "depit")})
@@ -124,6 +136,8 @@ class _Word(NamedTuple):
     value: float  # the lexicon's valence (0.0: none), the word read as a common word
     name_value: float  # the same, the word read as a name inside a sentence ("Privas")
     negated: float | None  # the valence when negated, for words of negated_fr.tsv
+    fixing: float | None  # the valence of a fixing verb of resolvers_fr.tsv acting on a problem
+    problem: bool  # a problem noun of problems_fr.tsv
     name_like: bool  # capitalised, not all caps
     caps: bool  # all caps, longer than one character
     stop: bool  # ends boosting and negation: . ! ? … , mais, or two sentences glued ("marrants.je")
@@ -145,10 +159,13 @@ class _Text:
         "candidates",
         "caps",
         "comma",
+        "fixes",
+        "fixing",
         "folded",
         "lowered",
         "marks",
         "negated",
+        "problem",
         "stop",
         "values",
         "words",
@@ -164,6 +181,8 @@ class _Text:
             values,
             name_values,
             negated,
+            fixing,
+            problem,
             name_like,
             caps,
             stop,
@@ -175,6 +194,9 @@ class _Text:
         self.lowered: Sequence[str] = lowered
         self.folded: Sequence[str] = folded
         self.negated: Sequence[float | None] = negated
+        self.fixing: Sequence[float | None] = fixing
+        self.problem: Sequence[bool] = problem
+        self.fixes = [i for i, value in enumerate(fixing) if value is not None]
         self.caps: Sequence[bool] = caps
         self.stop: Sequence[bool] = stop
         self.comma: Sequence[bool] = comma
@@ -212,10 +234,11 @@ class FrenchSentiment:
         """Valence sum of one sentence or clause given as its tokens (spaCy's French tokenisation)."""
         return self.scorer(words)(0, len(words))
 
-    def scorer(self, words: Sequence[str]) -> Callable[[int, int], float]:
+    def scorer(self, words: Sequence[str], cues_only: bool = False) -> Callable[[int, int], float]:
         """``raw`` of ``words[start:end]`` for any slice of one text: what does not depend on a
         word's neighbours (case, folding, lexicon look-ups) is done once per form, and each slice
-        is scored once (sentences are asked for again by brand targeting)."""
+        is scored once (sentences are asked for again by brand targeting). ``cues_only``: the sum
+        of the stated verdicts alone (idioms, fixes, complaint words said absent)."""
         cache = self._word_cache
         infos = [cache.get(w) or self._word(w) for w in words]
         text = _Text(words, infos)
@@ -224,7 +247,7 @@ class FrenchSentiment:
         def score(start: int, end: int) -> float:
             found = scores.get((start, end))
             if found is None:
-                found = scores[start, end] = self._raw(text, start, end)
+                found = scores[start, end] = self._raw(text, start, end, cues_only)
             return found
 
         return score
@@ -241,6 +264,8 @@ class FrenchSentiment:
             value=value,
             name_value=name_value,
             negated=negated,
+            fixing=self.lexicon.resolver_valence(lower),
+            problem=self.lexicon.is_problem(folded),
             name_like=word[:1].isupper() and not word.isupper(),
             caps=word.isupper() and len(word) > 1,
             stop=folded in STOPS or folded in CONTRAST or _is_glued(folded),
@@ -254,8 +279,12 @@ class FrenchSentiment:
         self._word_cache[word] = info
         return info
 
-    def _raw(self, text: _Text, start: int, end: int) -> float:
+    def _raw(self, text: _Text, start: int, end: int, cues_only: bool = False) -> float:
         units = self._units(text, start, end)
+        if units and text.fixes:
+            units = self._fixed(text, units, start, end)
+        if cues_only:
+            units = [unit for unit in units if unit[5]]
         if not units:
             return _punctuation(text.folded, start, end, 0.0)
         contrast = _last_contrast(text, start, end)
@@ -281,8 +310,7 @@ class FrenchSentiment:
         return _punctuation(text.folded, start, end, total)
 
     def _units(self, text: _Text, start: int, end: int) -> list[_Unit]:
-        """The words and idioms of ``[start, end)`` that carry a valence, as (start, end, valence,
-        negated valence, negatable)."""
+        """The words and idioms of ``[start, end)`` that carry a valence, as ``_Unit``."""
         folded, values, negated = text.folded, text.values, text.negated
         units: list[_Unit] = []
         candidates = text.candidates
@@ -297,7 +325,7 @@ class FrenchSentiment:
                 length, value = idiom
                 # An idiom that contains its own negation ("pas cher") is not negated again.
                 if value:
-                    units.append((i, i + length, value, None, word not in NEGATORS and word not in NE))
+                    units.append((i, i + length, value, None, word not in NEGATORS and word not in NE, True))
                 after = i + length
                 continue
             value, negated_value = values[i], negated[i]
@@ -305,7 +333,34 @@ class FrenchSentiment:
             if (value or negated_value is not None) and not (
                 word in _STRUCTURAL or (word in DUAL_BOOSTERS and _next_has_valence(text, i, end))
             ):
-                units.append((i, i + 1, value, negated_value, True))
+                # An emoji is not negated by the words before it ("jamais eu de souci 👍").
+                negatable = word[:1].isalnum()
+                units.append(
+                    (i, i + 1, value, negated_value, negatable, value < 0 and _absent(folded, i, start))
+                )
+        return units
+
+    def _fixed(self, text: _Text, units: list[_Unit], start: int, end: int) -> list[_Unit]:
+        """Units with each fix of ``[start, end)`` applied: a fixing verb with a problem noun in its
+        reach replaces the complaint by its fixing valence ("a réglé mon souci de débit")."""
+        fixes = text.fixes
+        for i in fixes[bisect_left(fixes, start) : bisect_left(fixes, end)]:
+            low, high = _clause_reach(text, i, start, end)
+            problems = [
+                u
+                for u in units
+                if low <= u[0] < high and u[0] != i and u[2] < 0 and any(text.problem[u[0] : u[1]])
+            ]
+            if not problems:
+                continue
+            own = next((u for u in units if u[0] == i), None)
+            fixing = text.fixing[i] or 0.0
+            verb: _Unit = (i, i + 1, fixing, own[3] if own else None, True, True)
+            kept = [u for u in units if u is not own and u not in problems]
+            if self._is_negated(text, i, i + 1, start, end):
+                # "n'a jamais réparé la panne": the negation is the verb's; the problem stands.
+                kept += [(u[0], u[1], u[2], u[3], False, u[5]) for u in problems]
+            units = sorted([*kept, verb])
         return units
 
     def _idiom_at(self, folded: Sequence[str], i: int, end: int) -> tuple[int, float] | None:
@@ -372,8 +427,32 @@ class FrenchSentiment:
         return lemma != lower and lemma.endswith(_VERB_ENDINGS)
 
 
-# A word or idiom with a valence: (start, end, valence, valence when negated or None, negatable).
-_Unit = tuple[int, int, float, float | None, bool]
+# A word or idiom with a valence: (start, end, valence, valence when negated or None, negatable,
+# cue: a stated verdict, see the module docstring).
+_Unit = tuple[int, int, float, float | None, bool, bool]
+
+
+def _absent(folded: Sequence[str], i: int, start: int) -> bool:
+    """A complaint word said to be absent ("zéro coupure", "aucune panne", "sans coupure", "jamais
+    eu de bug"): a stated verdict, unlike the litotes "pas mauvais"."""
+    before = folded[max(start, i - 3) : i]
+    if not ABSENCE.isdisjoint(before[-2:]):
+        return True
+    # "pas de panne", "jamais eu de bug"; not "plus de" alone: "le plus de violences" is more of them.
+    return len(before) >= 2 and before[-1] in ("de", "d'") and not {"pas", "jamais"}.isdisjoint(before[:-1])
+
+
+def _clause_reach(text: _Text, i: int, start: int, end: int) -> tuple[int, int]:
+    """Word offsets [low, high) around ``i`` within FIX_BEFORE / FIX_AFTER words, not past a comma,
+    a stop or a contrast."""
+    stop, comma = text.stop, text.comma
+    low = i
+    while low > start and i - low < FIX_BEFORE and not (stop[low - 1] or comma[low - 1]):
+        low -= 1
+    high = i + 1
+    while high < end and high - i <= FIX_AFTER and not (stop[high] or comma[high]):
+        high += 1
+    return low, high
 
 
 def _ne_before(folded: Sequence[str], j: int, start: int) -> bool:

@@ -171,3 +171,58 @@ def test_glued_sentences_stop_the_negation(score):
     assert glued < score("Pas marrants.")  # "déçue" is not negated by the other sentence's "pas"
     assert glued < -0.25
     assert score("Voir velora.fr pour les détails.") == 0.0  # a domain is not two sentences
+
+
+@pytest.mark.parametrize(
+    ("fixed", "unfixed"),
+    [
+        ("Le SAV a réglé mon souci de débit.", "Le SAV n'a pas réglé mon souci de débit."),
+        ("Le technicien a réparé la panne en une heure.", "Le technicien n'a jamais réparé la panne."),
+        ("Problème résolu par le conseiller.", "Problème toujours pas résolu par le conseiller."),
+        ("Le bug de l'appli a été corrigé.", "Le bug de l'appli n'a pas été corrigé."),
+    ],
+)
+def test_a_fixed_problem_is_good_news_and_an_unfixed_one_a_complaint(score, fixed, unfixed):
+    assert score(fixed) > 0.25
+    assert score(unfixed) < -0.25
+
+
+def test_a_fix_needs_a_problem_noun_in_its_clause(score):
+    # "régler" alone is paying; a complaint word outside the fix's clause stays a complaint.
+    assert score("J'ai réglé la facture hier.") == pytest.approx(0.0, abs=0.05)
+    assert score("Souci réglé, mais la box reste lente.") < score("Souci réglé.")
+    assert score("Il cherche à corriger des idées fausses.") <= 0.0  # no problem noun: nothing fixed
+
+
+def test_zero_before_a_complaint_word_is_its_absence(score):
+    assert score("Zéro coupure depuis six mois.") > 0.25
+    assert score("Une coupure depuis six mois.") < -0.25
+    assert score("Zéro réponse du service client.") < -0.25  # "réponse" only hurts when absent
+
+
+def test_cues_sum_only_the_stated_verdicts(analyzer):
+    words = [
+        t.text for t in analyzer.pipelines.fr.make_doc("Petit retour positif : le SAV a réglé mon souci.")
+    ]
+    cues = analyzer.french.scorer(words, cues_only=True)(0, len(words))
+    topic = [t.text for t in analyzer.pipelines.fr.make_doc("Le SAV a un souci de débit.")]
+    assert cues > 3.0  # "retour positif" and the fix
+    assert analyzer.french.scorer(topic, cues_only=True)(0, len(topic)) == 0.0  # a topic word is no cue
+    assert analyzer.french.raw(topic) < 0
+
+
+@pytest.mark.parametrize(
+    ("lowered", "raised"),
+    [
+        ("Velora a baissé le prix de mon forfait.", "Velora a augmenté le prix de mon forfait."),
+        ("Bonne nouvelle : la fibre arrive.", "Mauvaise nouvelle : la fibre n'arrive pas."),
+    ],
+)
+def test_service_idioms_take_their_side(score, lowered, raised):
+    assert score(lowered) > 0.25
+    assert score(raised) < -0.25
+
+
+def test_an_emoji_is_not_negated_by_the_words_before_it(score):
+    assert score("Jamais eu de souci 👍") > score("Jamais eu de souci") > 0.2
+    assert score("Pas content 😡") < score("Pas content") < -0.25

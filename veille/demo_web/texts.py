@@ -134,13 +134,19 @@ FALSE_FRIENDS = [
     "Freedom of speech is great but this forum needs moderation.",
 ]
 
-# Second sentences that fit after any post.
+# Second sentences that fit after any post; praise draws from its own list (same length, so the
+# seeded world is unchanged but for these words): "le même souci" after praise made the generator
+# write a complaint into a happy post.
 FOLLOW_UPS = [
     "Quelqu'un a le même souci ?",
     "Merci d'avance pour vos retours.",
     "Je vous tiens au courant.",
     "Vous en pensez quoi ?",
     "Bref, à suivre.",
+]
+PRAISE_FOLLOW_UPS = [
+    "Quelqu'un a la même expérience ?",
+    *FOLLOW_UPS[1:],
 ]
 REPLY_OPENERS = ["Re: ", "Re: ", "RE : "]
 FORUM_AUTHORS = [

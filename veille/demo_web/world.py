@@ -170,7 +170,8 @@ class World:
         )
         if "burst" in bank or self.rng.random() < 0.7:
             return bank, text
-        return bank, f"{text}\n\n{self.rng.choice(texts.FOLLOW_UPS)}"
+        follow_ups = texts.PRAISE_FOLLOW_UPS if bank.endswith("_praise") else texts.FOLLOW_UPS
+        return bank, f"{text}\n\n{self.rng.choice(follow_ups)}"
 
     def _times(self, start: float, end: float, count: int) -> list[datetime]:
         hours = sorted((self.rng.uniform(end, start) for _ in range(count - 1)), reverse=True)
