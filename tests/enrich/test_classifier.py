@@ -156,4 +156,3 @@ def test_a_model_whose_columns_do_not_match_is_refused(tmp_path):
     save(model, path)
     with pytest.raises(ConfigError, match=r"m\.npz.*columns.*make model"):
         SentimentClassifier.load(path)
-
