@@ -20,8 +20,9 @@ Rules, in order, for each word or idiom that has a valence:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from itertools import compress
 from typing import NamedTuple
 
 from core.text import fold
@@ -115,23 +116,78 @@ def normalize(raw: float, alpha: float = 15.0) -> float:
     return max(-1.0, min(1.0, score))
 
 
-@dataclass(frozen=True)
-class _Unit:
-    start: int
-    end: int
-    valence: float
-    negated_valence: float | None
-    negatable: bool = True
+class _Word(NamedTuple):
+    """What scoring needs of one word form, whatever its neighbours: computed once per form."""
+
+    lower: str
+    folded: str
+    value: float  # the lexicon's valence (0.0: none), the word read as a common word
+    name_value: float  # the same, the word read as a name inside a sentence ("Privas")
+    negated: float | None  # the valence when negated, for words of negated_fr.tsv
+    name_like: bool  # capitalised, not all caps
+    caps: bool  # all caps, longer than one character
+    stop: bool  # ends boosting and negation: . ! ? … , mais, or two sentences glued ("marrants.je")
+    comma: bool
+    candidate: bool  # may start a unit: a valence (either reading), a negated valence or an idiom
+    contrast: bool  # may start a contrast ("mais", "par contre")
+    concessive: bool  # may start a concession ("malgré", "bien que")
 
 
-class _Tokens(NamedTuple):
-    """One sentence or clause: its words, lower-cased, folded, and their lexicon valences."""
+# Word forms kept by ``FrenchSentiment``: the forms of a stream repeat; ids and typos do not, so
+# past this many the cache is emptied (each entry is a few hundred bytes).
+WORD_CACHE_LIMIT = 50_000
 
-    words: Sequence[str]
-    lowered: list[str]
-    folded: list[str]
-    values: list[float]  # 0.0 where the lexicon has nothing
-    negated: list[float | None]  # the valence when negated, for words of negated_fr.tsv
+
+class _Text:
+    """One text's words and their ``_Word`` readings, for scoring any slice of it."""
+
+    __slots__ = (
+        "candidates",
+        "caps",
+        "comma",
+        "folded",
+        "lowered",
+        "marks",
+        "negated",
+        "stop",
+        "values",
+        "words",
+    )
+
+    def __init__(self, words: Sequence[str], infos: list[_Word]) -> None:
+        self.words = words
+        n = len(infos)
+        columns = list(zip(*infos, strict=True)) if infos else [()] * len(_Word._fields)
+        (
+            lowered,
+            folded,
+            values,
+            name_values,
+            negated,
+            name_like,
+            caps,
+            stop,
+            comma,
+            candidate,
+            contrast,
+            concessive,
+        ) = columns
+        self.lowered: Sequence[str] = lowered
+        self.folded: Sequence[str] = folded
+        self.negated: Sequence[float | None] = negated
+        self.caps: Sequence[bool] = caps
+        self.stop: Sequence[bool] = stop
+        self.comma: Sequence[bool] = comma
+        # A capitalised word inside a sentence is a name: only the own lexicon's entry for its form.
+        named = [i for i in compress(range(n), name_like) if i and words[i - 1] not in _NAME_OPENERS]
+        self.values: Sequence[float] = values
+        if named:
+            mixed = list(values)
+            for i in named:
+                mixed[i] = name_values[i]
+            self.values = mixed
+        self.candidates = list(compress(range(n), candidate))
+        self.marks = (list(compress(range(n), contrast)), list(compress(range(n), concessive)))
 
 
 class FrenchSentiment:
@@ -147,6 +203,7 @@ class FrenchSentiment:
             lengths.setdefault(key[0], set()).add(len(key))
         self._idiom_lengths = {word: sorted(found, reverse=True) for word, found in lengths.items()}
         self._idiom_starts = frozenset(self._idiom_lengths)
+        self._word_cache: dict[str, _Word] = {}
 
     def polarity(self, words: Sequence[str]) -> float:
         return normalize(self.raw(words))
@@ -157,129 +214,141 @@ class FrenchSentiment:
 
     def scorer(self, words: Sequence[str]) -> Callable[[int, int], float]:
         """``raw`` of ``words[start:end]`` for any slice of one text: what does not depend on a
-        word's neighbours (case, folding, lexicon look-ups) is done once per text, not once per
-        sentence and clause scored."""
-        lowered = [w.lower() for w in words]
-        folded = [fold(w) for w in words]
-        negated_valence = self.lexicon.negated_valence
-        values = self._values(words, lowered, folded)
-        negated = [negated_valence(w) for w in lowered]
+        word's neighbours (case, folding, lexicon look-ups) is done once per form, and each slice
+        is scored once (sentences are asked for again by brand targeting)."""
+        cache = self._word_cache
+        infos = [cache.get(w) or self._word(w) for w in words]
+        text = _Text(words, infos)
+        scores: dict[tuple[int, int], float] = {}
 
         def score(start: int, end: int) -> float:
-            tokens = _Tokens(
-                words[start:end], lowered[start:end], folded[start:end], values[start:end], negated[start:end]
-            )
-            return self._raw(tokens)
+            found = scores.get((start, end))
+            if found is None:
+                found = scores[start, end] = self._raw(text, start, end)
+            return found
 
         return score
 
-    def _values(self, words: Sequence[str], lowered: list[str], folded: list[str]) -> list[float]:
-        lookup, own = self.lexicon.lookup, self.lexicon.valence
-        values = []
-        for i, (word, form) in enumerate(zip(words, lowered, strict=True)):
-            # Glued sentences: the word that ends the first one.
-            lower = re.split(r"[.!?]", form, maxsplit=1)[0] if _is_glued(form) else form
-            if i and word[:1].isupper() and not word.isupper() and words[i - 1] not in _NAME_OPENERS:
-                value = own.get(folded[i])  # a name inside a sentence: "Privas" is not "priver"
-            else:
-                value = lookup(lower)
-            values.append(value or 0.0)
-        return values
+    def _word(self, word: str) -> _Word:
+        lower, folded = word.lower(), fold(word)
+        # Glued sentences: the word that ends the first one.
+        plain = self.lexicon.lookup(re.split(r"[.!?]", lower, maxsplit=1)[0] if _is_glued(lower) else lower)
+        value, name_value = plain or 0.0, self.lexicon.valence.get(folded) or 0.0
+        negated = self.lexicon.negated_valence(lower)
+        info = _Word(
+            lower=lower,
+            folded=folded,
+            value=value,
+            name_value=name_value,
+            negated=negated,
+            name_like=word[:1].isupper() and not word.isupper(),
+            caps=word.isupper() and len(word) > 1,
+            stop=folded in STOPS or folded in CONTRAST or _is_glued(folded),
+            comma=folded == ",",
+            candidate=bool(value or name_value or negated is not None or folded in self._idiom_starts),
+            contrast=folded in _CONTRAST_FIRST,
+            concessive=folded in _CONCESSIVE_FIRST,
+        )
+        if len(self._word_cache) >= WORD_CACHE_LIMIT:
+            self._word_cache.clear()  # rare: a long run that met a very large vocabulary
+        self._word_cache[word] = info
+        return info
 
-    def _raw(self, tokens: _Tokens) -> float:
-        words, lowered, folded = tokens.words, tokens.lowered, tokens.folded
-        units = self._units(tokens)
+    def _raw(self, text: _Text, start: int, end: int) -> float:
+        units = self._units(text, start, end)
         if not units:
-            return self._punctuation(folded, 0.0)
-        caps = _caps_differ(words)
-        contrast = _last_contrast(folded)
-        conceded = _concessions(folded)
+            return _punctuation(text.folded, start, end, 0.0)
+        contrast = _last_contrast(text, start, end)
+        conceded = _concessions(text, start, end)
+        caps: bool | None = None  # computed when an all-caps word carries a valence
         total = 0.0
         for unit in units:
-            value = self._adjusted(unit, words, lowered, folded, caps)
+            first, value = unit[0], unit[2]
+            if value and text.caps[first]:
+                if caps is None:
+                    caps = _caps_differ(text.words[start:end])
+                if caps:
+                    value += C_INCR if value > 0 else -C_INCR
+            if value:
+                value = self._boosted(text, first, unit[1], value, start, end)
+            if unit[4] and self._is_negated(text, first, unit[1], start, end):
+                value = unit[3] if unit[3] is not None else value * N_SCALAR
             if contrast is not None:
-                value *= 0.5 if unit.start < contrast else 1.5 if unit.start > contrast else 1.0
-            if unit.start in conceded:
+                value *= 0.5 if first < contrast else 1.5 if first > contrast else 1.0
+            if first in conceded:
                 value *= 0.5
             total += value
-        return self._punctuation(folded, total)
+        return _punctuation(text.folded, start, end, total)
 
-    def _units(self, tokens: _Tokens) -> list[_Unit]:
-        folded, values, negated = tokens.folded, tokens.values, tokens.negated
+    def _units(self, text: _Text, start: int, end: int) -> list[_Unit]:
+        """The words and idioms of ``[start, end)`` that carry a valence, as (start, end, valence,
+        negated valence, negatable)."""
+        folded, values, negated = text.folded, text.values, text.negated
         units: list[_Unit] = []
-        i, n = 0, len(folded)
+        candidates = text.candidates
         idiom_starts = self._idiom_starts
-        while i < n:
+        after = start  # the end of the last idiom: its words are not read again
+        for i in candidates[bisect_left(candidates, start) : bisect_left(candidates, end)]:
+            if i < after:
+                continue
             word = folded[i]
-            idiom = self._idiom_at(folded, i) if word in idiom_starts else None
+            idiom = self._idiom_at(folded, i, end) if word in idiom_starts else None
             if idiom is not None:
                 length, value = idiom
                 # An idiom that contains its own negation ("pas cher") is not negated again.
-                negatable = word not in NEGATORS and word not in NE
                 if value:
-                    units.append(_Unit(i, i + length, value, None, negatable))
-                i += length
+                    units.append((i, i + length, value, None, word not in NEGATORS and word not in NE))
+                after = i + length
                 continue
             value, negated_value = values[i], negated[i]
             # Most words carry no valence: nothing else to check for them.
             if (value or negated_value is not None) and not (
-                word in _STRUCTURAL or (word in DUAL_BOOSTERS and _next_has_valence(tokens, i))
+                word in _STRUCTURAL or (word in DUAL_BOOSTERS and _next_has_valence(text, i, end))
             ):
-                units.append(_Unit(i, i + 1, value, negated_value))
-            i += 1
+                units.append((i, i + 1, value, negated_value, True))
         return units
 
-    def _idiom_at(self, folded: list[str], i: int) -> tuple[int, float] | None:
+    def _idiom_at(self, folded: Sequence[str], i: int, end: int) -> tuple[int, float] | None:
         lengths = self._idiom_lengths.get(folded[i])
         if lengths is None:
             return None
         for length in lengths:
-            if length < 2 or i + length > len(folded):
+            if length < 2 or i + length > end:
                 continue
             value = self.lexicon.idioms.get(tuple(folded[i : i + length]))
             if value is not None:
                 return length, value
         return None
 
-    def _adjusted(
-        self, unit: _Unit, words: Sequence[str], lowered: list[str], folded: list[str], caps: bool
-    ) -> float:
-        value = unit.valence
-        if value and caps and words[unit.start].isupper() and len(words[unit.start]) > 1:
-            value += C_INCR if value > 0 else -C_INCR
-        if value:
-            value = self._boosted(unit, value, lowered, folded)
-        if unit.negatable and self._is_negated(unit, lowered, folded):
-            value = unit.negated_valence if unit.negated_valence is not None else value * N_SCALAR
-        return value
-
-    def _boosted(self, unit: _Unit, value: float, lowered: list[str], folded: list[str]) -> float:
+    def _boosted(self, text: _Text, first: int, last: int, value: float, start: int, end: int) -> float:
+        folded, stop = text.folded, text.stop
         for distance, factor in ((1, 1.0), (2, 0.95), (3, 0.9)):
-            j = unit.start - distance
-            if j < 0 or folded[j] in STOPS or folded[j] in CONTRAST or _is_glued(folded[j]):
+            j = first - distance
+            if j < start or stop[j]:
                 break
             word = folded[j]
             scalar = BOOSTERS.get(word)
             if scalar is None and word in DUAL_BOOSTERS:
                 scalar = B_INCR if word != "moyennement" else B_DECR
-            if word == "plus" and self._ne_before(folded, j):
+            if word == "plus" and _ne_before(folded, j, start):
                 scalar = None  # "ne … plus" is a negation, handled below
             if scalar is not None:
                 value += (scalar if value > 0 else -scalar) * factor
-        after = folded[unit.end : unit.end + 2]
-        if (after[:1] and after[0] in POST_BOOSTERS) or after == ["de", "ouf"]:
+        after = folded[last : min(last + 2, end)]
+        if (after[:1] and after[0] in POST_BOOSTERS) or after == ("de", "ouf"):
             value += B_INCR if value > 0 else -B_INCR
         return value
 
-    def _is_negated(self, unit: _Unit, lowered: list[str], folded: list[str]) -> bool:
+    def _is_negated(self, text: _Text, first: int, last: int, start: int, end: int) -> bool:
+        folded, stop, comma = text.folded, text.stop, text.comma
         ne_seen = restricted = False
-        for j in range(unit.start - 1, max(-1, unit.start - 1 - NEGATION_REACH), -1):
-            word = folded[j]
-            if word in STOPS or word in CONTRAST or word == "," or _is_glued(word):
+        for j in range(first - 1, max(start - 1, first - 1 - NEGATION_REACH), -1):
+            if stop[j] or comma[j]:
                 break
+            word = folded[j]
             if word in NEGATORS:
                 return True
-            if word == "plus" and self._ne_before(folded, j):
+            if word == "plus" and _ne_before(folded, j, start):
                 return True
             if word in NE:
                 ne_seen = True
@@ -289,38 +358,43 @@ class FrenchSentiment:
             return False
         if ne_seen:
             # "ne" before the word: negated unless it is the restrictive "ne … que".
-            tail = folded[unit.end : unit.end + 4]
+            tail = folded[last : min(last + 4, end)]
             return not (any(w in RESTRICTIVE for w in tail) and not any(w in POST_NEGATORS for w in tail))
-        if unit.end - unit.start == 1 and self._is_inflected_verb(lowered[unit.start]):
+        if last - first == 1 and self._is_inflected_verb(text.lowered[first]):
             # Spoken French drops "ne": "j'aime pas", "ça marche plus" (but not "répond plus vite que").
-            after = folded[unit.end : unit.end + 2]
-            comparative = "plus" in after and not RESTRICTIVE.isdisjoint(folded[unit.end : unit.end + 5])
+            after = folded[last : min(last + 2, end)]
+            comparative = "plus" in after and not RESTRICTIVE.isdisjoint(folded[last : min(last + 5, end)])
             return not comparative and any(w in POST_NEGATORS for w in after)
         return False
-
-    def _ne_before(self, folded: list[str], j: int) -> bool:
-        return any(w in NE for w in folded[max(0, j - 3) : j])
 
     def _is_inflected_verb(self, lower: str) -> bool:
         lemma = self.lexicon.lemma(lower)
         return lemma != lower and lemma.endswith(_VERB_ENDINGS)
 
-    @staticmethod
-    def _punctuation(folded: list[str], total: float) -> float:
-        if not total:
-            return total
-        joined = "".join(folded)  # one count over the sentence, not one per word
-        exclamations = min(joined.count("!"), 4)
-        questions = joined.count("?")
-        emphasis = exclamations * 0.292
-        if questions > 1:
-            emphasis += min(questions * 0.18, 0.96)
-        return total + emphasis if total > 0 else total - emphasis
+
+# A word or idiom with a valence: (start, end, valence, valence when negated or None, negatable).
+_Unit = tuple[int, int, float, float | None, bool]
 
 
-def _next_has_valence(tokens: _Tokens, i: int) -> bool:
+def _ne_before(folded: Sequence[str], j: int, start: int) -> bool:
+    return any(w in NE for w in folded[max(start, j - 3) : j])
+
+
+def _punctuation(folded: Sequence[str], start: int, end: int, total: float) -> float:
+    if not total:
+        return total
+    joined = "".join(folded[start:end])  # one count over the sentence, not one per word
+    exclamations = min(joined.count("!"), 4)
+    questions = joined.count("?")
+    emphasis = exclamations * 0.292
+    if questions > 1:
+        emphasis += min(questions * 0.18, 0.96)
+    return total + emphasis if total > 0 else total - emphasis
+
+
+def _next_has_valence(text: _Text, i: int, end: int) -> bool:
     j = i + 1
-    return j < len(tokens.folded) and tokens.folded[j] not in STOPS and bool(tokens.values[j])
+    return j < end and text.folded[j] not in STOPS and bool(text.values[j])
 
 
 def _caps_differ(words: Sequence[str]) -> bool:
@@ -335,19 +409,22 @@ def _is_glued(word: str) -> bool:
     return bool(_GLUED.fullmatch(word)) and word.rsplit(".", 1)[-1] not in _DOMAIN_ENDS
 
 
-def _concessions(folded: list[str]) -> set[int]:
+def _concessions(text: _Text, start: int, end: int) -> set[int]:
     """Indices of the words inside "malgré …" / "bien que …" / "même si …", up to the next comma
     or stop: what the author grants before saying what counts."""
-    if _CONCESSIVE_FIRST.isdisjoint(folded):
+    marks = text.marks[1]
+    first = bisect_left(marks, start)
+    if first == len(marks) or marks[first] >= end:
         return set()
+    folded = text.folded
     out: set[int] = set()
-    i, n = 0, len(folded)
-    while i < n:
+    i = start
+    while i < end:
         word = folded[i]
-        pair = i + 1 < n and (word, folded[i + 1]) in CONCESSIVE_PAIRS
+        pair = i + 1 < end and (word, folded[i + 1]) in CONCESSIVE_PAIRS
         if word in CONCESSIVE or pair:
             j = i + (2 if pair else 1)
-            while j < n and folded[j] != "," and folded[j] not in STOPS and folded[j] not in CONTRAST:
+            while j < end and folded[j] != "," and folded[j] not in STOPS and folded[j] not in CONTRAST:
                 out.add(j)
                 j += 1
             i = j
@@ -356,13 +433,13 @@ def _concessions(folded: list[str]) -> set[int]:
     return out
 
 
-def _last_contrast(folded: list[str]) -> int | None:
-    if _CONTRAST_FIRST.isdisjoint(folded[1:]):
-        return None  # most sentences: no word that could start a contrast
+def _last_contrast(text: _Text, start: int, end: int) -> int | None:
+    # "Mais oui" / "Mais non" open a sentence without contrasting anything: the first word is skipped.
+    marks = text.marks[0]
+    folded = text.folded
     found = None
-    for i, word in enumerate(folded):
-        if i == 0:
-            continue  # "Mais oui" / "Mais non" open a sentence without contrasting anything
-        if word in CONTRAST or (i + 1 < len(folded) and (word, folded[i + 1]) in CONTRAST_PAIRS):
+    for i in marks[bisect_left(marks, start + 1) : bisect_left(marks, end)]:
+        word = folded[i]
+        if word in CONTRAST or (i + 1 < end and (word, folded[i + 1]) in CONTRAST_PAIRS):
             found = i
     return found

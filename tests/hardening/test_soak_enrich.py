@@ -22,6 +22,7 @@ from core.text import fold
 from enrich import featurize
 from enrich.analysis import _is_punct
 from enrich.pipeline import Enricher
+from enrich.sentiment_fr import WORD_CACHE_LIMIT
 from index.indexer import Indexer
 from veille.jobs.process import process_spool
 
@@ -111,12 +112,13 @@ def test_memory_and_vocabulary_stay_flat_through_enrichment(config_factory, es_c
 
 
 class BoundedWordCaches:
-    """The enrich stage's word caches (folding, lemmas, lexicon valences, the classifier's token
-    features, punctuation): each has a maximum size."""
+    """The enrich stage's word caches (folding, lemmas, lexicon valences, the French scorer's word
+    readings, the classifier's token features, punctuation): each has a maximum size."""
 
     def __init__(self, enricher: Enricher) -> None:
         self.lemmatize = enricher.analyzer.pipelines.lemmatize
         self.lexicon = enricher.analyzer.french.lexicon
+        self.french = enricher.analyzer.french
 
     def clear(self) -> None:
         fold.cache_clear()
@@ -124,6 +126,7 @@ class BoundedWordCaches:
             self.lemmatize.cache_clear()
         self.lexicon._cache.clear()
         self.lexicon._negated_cache.clear()
+        self.french._word_cache.clear()
         featurize._cache.clear()
         _is_punct.cache_clear()
 
@@ -131,5 +134,6 @@ class BoundedWordCaches:
         assert fold.cache_info().maxsize is not None
         assert _is_punct.cache_info().maxsize is not None
         assert len(featurize._cache) <= featurize._CACHE_LIMIT
+        assert len(self.french._word_cache) <= WORD_CACHE_LIMIT
         if hasattr(self.lemmatize, "cache_info"):
             assert self.lemmatize.cache_info().maxsize is not None
