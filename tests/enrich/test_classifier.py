@@ -83,7 +83,7 @@ def test_training_is_deterministic_and_takes_corrections(tmp_path):
     corrections.write_text(json.dumps({"text": "Service numéro 7 lent", "label": "negative"}) + "\n")
     first, second = tmp_path / "a.npz", tmp_path / "b.npz"
     for out in (first, second):
-        args = ["--corpus", str(corpus), "--corrections", str(corrections), "--out", str(out), "--no-vectors"]
+        args = ["--corpus", str(corpus), "--corrections", str(corrections), "--out", str(out)]
         assert train_main(args) == 0
     a, b = SentimentClassifier.load(first), SentimentClassifier.load(second)
     assert np.array_equal(a.coef_t, b.coef_t) and a.temperature == b.temperature
