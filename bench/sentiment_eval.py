@@ -48,7 +48,8 @@ from enrich.evaluation import (  # noqa: E402
     vader_paper_r,
 )
 from enrich.sentiment_en import EnglishSentiment  # noqa: E402
-from enrich.train import DEFAULT_CORPUS, read_corpus, split_of  # noqa: E402
+from enrich.train import DEFAULT_CORPUS, read_corpus, split_of, with_lexicon  # noqa: E402
+from enrich.train import Example as TrainExample  # noqa: E402
 from enrich.train import main as train_main  # noqa: E402
 
 SHORT_POST = 280
@@ -87,6 +88,7 @@ def _held_out(analyzer: Analyzer, corpus: Path, cross_domain: bool, vectors: boo
     _row(f"short posts (<= {SHORT_POST} chars), 3-class", evaluate(analyzer, short, "fr"))
     reviews = [Example(r.text, r.label) for r in test if r.source in REVIEWS and r.label != "neutral"]
     _row("reviews pos/neg", evaluate(analyzer, reviews, "fr"))
+    _classifier_alone(analyzer, [r for r in test if r.source in REVIEWS and r.label != "neutral"])
     _row("all, 3-class", evaluate(analyzer, [Example(r.text, r.label) for r in test], "fr"))
     if not cross_domain:
         return
@@ -102,6 +104,19 @@ def _held_out(analyzer: Analyzer, corpus: Path, cross_domain: bool, vectors: boo
             _row(f"cross-domain: {held} (model w/o it)", evaluate(analyzer, films, "fr"))
         finally:
             analyzer.classifier = trained
+
+
+def _classifier_alone(analyzer: Analyzer, rows: list[TrainExample]) -> None:
+    """The same reviews scored by the classifier alone (with the lexicon polarity as its feature,
+    without the Analyzer's lexicon back-off): shows what the back-off adds or costs."""
+    examples = with_lexicon(rows)
+    probabilities = analyzer.classifier.probabilities(
+        [e.text for e in examples], [e.lexicon for e in examples]
+    )
+    guesses = ["positive" if row[2] > row[0] else "negative" for row in probabilities]
+    gold = [e.label for e in examples]
+    scores = Scores(len(gold), accuracy(gold, guesses), macro_f1(gold, guesses), None)
+    _row("reviews pos/neg, classifier alone", scores)
 
 
 def main() -> None:
