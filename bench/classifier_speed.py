@@ -41,6 +41,12 @@ def main() -> None:
     featurize._cache.clear()
     _rate("features, cold token cache", len(texts), lambda: featurize.raw_counts(texts))
     _rate("features, warm token cache", len(texts), lambda: featurize.raw_counts(texts))
+    vectors = classifier.vectors
+    if vectors is not None:
+        token_lists = [featurize.tokens(text) for text in texts]
+        vectors._cache.clear()
+        _rate("word vectors, cold cache (no tokenising)", len(texts), lambda: vectors.pool(token_lists))
+        _rate("word vectors, warm cache (no tokenising)", len(texts), lambda: vectors.pool(token_lists))
     _rate("probabilities (features + 2 heads)", len(texts), lambda: classifier.probabilities(texts))
     _rate("before: sklearn HashingVectorizer x2", len(texts), lambda: _sklearn_counts(texts))
 

@@ -11,6 +11,7 @@ Analyzer: 3-class per source, "short posts" (test texts of 280 characters or les
 Cross-domain: the Allociné film reviews (all of them) scored by a model trained without that file
 (trained here, a few minutes of CPU; ``--no-cross-domain`` skips it).
 The hand-written sets of enrich/data/eval are a regression check, not the headline.
+``--model F.npz`` scores another model file (e.g. one built with ``python -m enrich.train --vectors``).
 
 A TSV has a header naming ``text`` and ``label`` (positive/neutral/negative) and/or ``score`` (a
 human rating on any scale), or is a VADER ground-truth file (id, mean rating, text). Sets without a
@@ -47,7 +48,8 @@ from enrich.evaluation import (  # noqa: E402
     vader_paper_r,
 )
 from enrich.sentiment_en import EnglishSentiment  # noqa: E402
-from enrich.train import DEFAULT_CORPUS, read_corpus, split_of  # noqa: E402
+from enrich.train import DEFAULT_CORPUS, read_corpus, split_of, with_lexicon  # noqa: E402
+from enrich.train import Example as TrainExample  # noqa: E402
 from enrich.train import main as train_main  # noqa: E402
 
 SHORT_POST = 280
@@ -73,7 +75,7 @@ def _row(name: str, scores: Scores) -> None:
     print(f"{name:<34} {scores.items:5d} {_fmt(scores.accuracy)} {_fmt(scores.macro_f1)}       -")
 
 
-def _held_out(analyzer: Analyzer, corpus: Path, cross_domain: bool) -> None:
+def _held_out(analyzer: Analyzer, corpus: Path, cross_domain: bool, vectors: bool) -> None:
     if not corpus.exists():
         print(f"{corpus}: missing, held-out splits not run (give --corpus DIR)")
         return
@@ -86,13 +88,15 @@ def _held_out(analyzer: Analyzer, corpus: Path, cross_domain: bool) -> None:
     _row(f"short posts (<= {SHORT_POST} chars), 3-class", evaluate(analyzer, short, "fr"))
     reviews = [Example(r.text, r.label) for r in test if r.source in REVIEWS and r.label != "neutral"]
     _row("reviews pos/neg", evaluate(analyzer, reviews, "fr"))
+    _classifier_alone(analyzer, [r for r in test if r.source in REVIEWS and r.label != "neutral"])
     _row("all, 3-class", evaluate(analyzer, [Example(r.text, r.label) for r in test], "fr"))
     if not cross_domain:
         return
     held = "allocine_films_blard"
     with tempfile.TemporaryDirectory() as scratch:
         model_path = Path(scratch) / "model.npz"
-        train_main(["--corpus", str(corpus), "--exclude", held, "--out", str(model_path)])
+        options = ["--vectors"] if vectors else []
+        train_main(["--corpus", str(corpus), "--exclude", held, "--out", str(model_path), *options])
         trained = analyzer.classifier
         analyzer.classifier = SentimentClassifier.load(model_path)
         try:
@@ -102,6 +106,19 @@ def _held_out(analyzer: Analyzer, corpus: Path, cross_domain: bool) -> None:
             analyzer.classifier = trained
 
 
+def _classifier_alone(analyzer: Analyzer, rows: list[TrainExample]) -> None:
+    """The same reviews scored by the classifier alone (with the lexicon polarity as its feature,
+    without the Analyzer's lexicon back-off): shows what the back-off adds or costs."""
+    examples = with_lexicon(rows)
+    probabilities = analyzer.classifier.probabilities(
+        [e.text for e in examples], [e.lexicon for e in examples]
+    )
+    guesses = ["positive" if row[2] > row[0] else "negative" for row in probabilities]
+    gold = [e.label for e in examples]
+    scores = Scores(len(gold), accuracy(gold, guesses), macro_f1(gold, guesses), None)
+    _row("reviews pos/neg, classifier alone", scores)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
@@ -109,12 +126,17 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=REPO / "config.yaml")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--no-cross-domain", action="store_true")
+    parser.add_argument("--model", type=Path, help="score with this model file instead of the shipped one")
     args = parser.parse_args()
     config = load_config(args.config).config
     analyzer = Analyzer.from_config(config)
+    if args.model:
+        analyzer.classifier = SentimentClassifier.load(args.model)
+    # The cross-domain model is trained like the scored one (with word vectors if it has them).
+    vectors = analyzer.classifier.vectors is not None
     print(f"{'set':<34} {'items':>5} {'acc':>6} {'macroF1':>7} {'r':>6}")
     if not args.files:
-        _held_out(analyzer, args.corpus, cross_domain=not args.no_cross_domain)
+        _held_out(analyzer, args.corpus, cross_domain=not args.no_cross_domain, vectors=vectors)
         print("Regression only (hand-written by the team):")
     if args.files:
         for path in args.files:

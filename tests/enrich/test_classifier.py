@@ -10,8 +10,10 @@ import pytest
 
 from core.errors import ConfigError
 from enrich.classifier import LABELS, SentimentClassifier
+from enrich.featurize import tokens
+from enrich.train import Example, fit, read_corrections, save, split_of
 from enrich.train import main as train_main
-from enrich.train import read_corrections, split_of
+from enrich.wordvectors import WordVectors
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +95,64 @@ def test_training_is_deterministic_and_takes_corrections(tmp_path):
 def test_training_without_a_corpus_is_a_clear_error(tmp_path, capsys):
     assert train_main(["--corpus", str(tmp_path), "--out", str(tmp_path / "m.npz")]) == 1
     assert "no corpus TSV file" in capsys.readouterr().err
+
+
+def _tiny_vectors() -> WordVectors:
+    """Two directions: praise words on one, complaint words on the other, the rest unknown."""
+    import zlib
+
+    praise = ["excellent", "parfait", "genial", "super", "ravi", "top", "formidable"]
+    complaint = ["nul", "horrible", "decu", "lamentable", "arnaque", "catastrophe", "minable"]
+    forms = praise + complaint
+    keys = np.array([zlib.crc32(f.encode()) for f in forms], dtype=np.uint32)
+    rows = np.array([0] * len(praise) + [1] * len(complaint), dtype=np.int32)
+    order = np.argsort(keys)
+    return WordVectors(keys[order], rows[order], np.array([[1, 0, 0.1], [0, 1, 0.1]], np.float32), "tiny/2x3")
+
+
+def test_word_vectors_are_pooled_per_text_and_unknown_words_give_zeros():
+    vectors = _tiny_vectors()
+    pooled = vectors.pool([tokens("Formidable, génial"), tokens("Minable et nul"), tokens("le mardi"), []])
+    assert pooled.shape == (4, 3)
+    assert pooled[0, 0] > 0.9 and pooled[0, 1] == 0  # accents folded: "génial" is found
+    assert pooled[1, 1] > 0.9 and pooled[1, 0] == 0
+    assert not pooled[2:].any()
+    assert np.allclose(np.linalg.norm(pooled[:2], axis=1), 1.0, atol=1e-5)
+
+
+def test_a_model_with_word_vectors_round_trips_and_uses_them(tmp_path):
+    # Trained on two words only; "formidable" and "minable" are known only through their vectors.
+    train = [
+        Example(f"Service {w} numéro {i}", label, "t")
+        for i in range(40)
+        for w, label in (("excellent", "positive"), ("horrible", "negative"))
+    ]
+    train += [Example(f"le conseil se réunit mardi {i}", "neutral", "t") for i in range(40)]
+    dev = [
+        Example(f"Service {w} {i}", label, "t")
+        for i in range(15)
+        for w, label in (("parfait", "positive"), ("nul", "negative"))
+    ] + train[-15:]
+    model = fit(train, dev, vectors=_tiny_vectors())
+    path = tmp_path / "m.npz"
+    save(model, path)
+    loaded = SentimentClassifier.load(path)
+    assert loaded.meta["vectors"] == "tiny/2x3" and loaded.vector_width == 3
+    texts = ["Service formidable", "Service minable"]
+    assert np.allclose(loaded.probabilities(texts), model.probabilities(texts), atol=2e-3)
+    assert [p.label for p in loaded.predict(texts)] == ["positive", "negative"]
+
+
+def test_a_model_whose_columns_do_not_match_is_refused(tmp_path):
+    train = [
+        Example(f"Service {w} {i}", label, "t")
+        for i in range(20)
+        for w, label in (("excellent", "positive"), ("horrible", "negative"), ("mardi", "neutral"))
+    ]
+    model = fit(train, [], vectors=_tiny_vectors())
+    model.vectors = None  # saved without its table: the heads still expect three vector columns
+    model.meta["vectors"] = None
+    path = tmp_path / "m.npz"
+    save(model, path)
+    with pytest.raises(ConfigError, match=r"m\.npz.*columns.*make model"):
+        SentimentClassifier.load(path)
