@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from crawlers.trypage import extract_url
+from tests.webserver import Reply, serve_replies
 
 CORPUS = Path(__file__).parent / "real_pages"
 EXPECTED = {p["file"]: p for p in json.loads((CORPUS / "expected.json").read_text("utf-8"))["pages"]}
@@ -93,36 +92,20 @@ AMAZON_IT = (
 )
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        path = self.path.strip("/")
-        if path == "trustpilot":
-            body = TRUSTPILOT.encode()
-        elif path == "amazon-it":
-            body = AMAZON_IT.encode()
-        elif (CORPUS / "pages" / f"{path}.html.gz").exists():
-            body = gzip.decompress((CORPUS / "pages" / f"{path}.html.gz").read_bytes())
-        else:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def _reply(request: str) -> Reply | None:
+    path = request.strip("/")
+    if path == "trustpilot":
+        return Reply(TRUSTPILOT.encode())
+    if path == "amazon-it":
+        return Reply(AMAZON_IT.encode())
+    page = CORPUS / "pages" / f"{path}.html.gz"
+    return Reply(gzip.decompress(page.read_bytes())) if page.exists() else None
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_replies(_reply) as base:
+        yield base
 
 
 def test_spip_forum_read_by_its_preset_with_anchors_authors_and_dates(site):

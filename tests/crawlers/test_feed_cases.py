@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
 from crawlers.feeds.poller import poll_feeds
 from tests.crawlers.collect_support import spooled
 from tests.support import wait_until
+from tests.webserver import Reply, serve_replies
 
 RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>
 {items}</channel></rss>"""
@@ -71,61 +71,38 @@ FAST = RSS.format(
 )
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Feeds:
+    """The feeds site. /drip.xml sends the fast feed a few bytes at a time over ``drip_seconds``:
+    no single read ever waits long, only the whole does."""
+
     drip_seconds = 20.0
+    bodies: ClassVar[dict[str, tuple[str, str]]] = {
+        "/linkless.xml": (LINKLESS, "application/rss+xml"),
+        "/gnews.xml": (GOOGLE_NEWS, "application/rss+xml"),
+        "/alerts.xml": (GOOGLE_ALERTS, "application/atom+xml"),
+        "/feed.json": (JSON_FEED, "application/feed+json"),
+        "/fast.xml": (FAST, "application/rss+xml"),
+    }
 
-    def do_GET(self) -> None:
-        path = self.path.split("?")[0]
+    def reply(self, request: str) -> Reply | None:
+        path = request.split("?", maxsplit=1)[0]
         if path == "/drip.xml":
-            self._drip(FAST.encode(), self.drip_seconds)
-            return
-        bodies = {
-            "/linkless.xml": (LINKLESS, "application/rss+xml"),
-            "/gnews.xml": (GOOGLE_NEWS, "application/rss+xml"),
-            "/alerts.xml": (GOOGLE_ALERTS, "application/atom+xml"),
-            "/feed.json": (JSON_FEED, "application/feed+json"),
-            "/fast.xml": (FAST, "application/rss+xml"),
-        }
-        if path not in bodies:
-            self.send_error(404)
-            return
-        text, content_type = bodies[path]
-        body = text.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _drip(self, body: bytes, seconds: float) -> None:
-        """The whole body, a few bytes at a time over ``seconds``: no single read ever waits long."""
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        step = max(1, len(body) // 40)
-        try:
-            for start in range(0, len(body), step):
-                self.wfile.write(body[start : start + step])
-                self.wfile.flush()
-                time.sleep(seconds / 40)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, *args: object) -> None:
-        pass
+            return Reply(FAST.encode(), "application/rss+xml", drip_seconds=self.drip_seconds)
+        if path not in self.bodies:
+            return None
+        text, content_type = self.bodies[path]
+        return Reply(text.encode(), content_type)
 
 
 @pytest.fixture
-def feeds_site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def feeds() -> _Feeds:
+    return _Feeds()
+
+
+@pytest.fixture
+def feeds_site(feeds: _Feeds) -> Iterator[str]:
+    with serve_replies(feeds.reply) as base:
+        yield base
 
 
 def _config(make_config, base: str, feeds: list[dict]):
@@ -153,8 +130,8 @@ def test_slow_drip_feed_hits_the_total_deadline_and_the_others_are_read(feeds_si
     assert [m.url for m in spooled(loaded)] == ["https://fast.example.org/velora"]
 
 
-def test_each_feed_is_spooled_as_soon_as_it_is_done(feeds_site, make_config, monkeypatch):
-    monkeypatch.setattr(_Handler, "drip_seconds", 4.0)  # slower than the fast feed, within the timeout
+def test_each_feed_is_spooled_as_soon_as_it_is_done(feeds, feeds_site, make_config):
+    feeds.drip_seconds = 4.0  # slower than the fast feed, within the timeout
     loaded = _config(
         make_config,
         feeds_site,

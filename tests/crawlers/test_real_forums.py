@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +16,7 @@ import pytest
 from crawlers.crawl import crawl_sites
 from crawlers.trypage import extract_url
 from tests.crawlers.collect_support import spooled
+from tests.webserver import Reply, serve_replies
 
 CORPUS = Path(__file__).parent / "real_pages"
 EXPECTED = {p["file"]: p for p in json.loads((CORPUS / "expected_forums.json").read_text("utf-8"))["pages"]}
@@ -33,60 +32,52 @@ def _topic() -> dict:
     return json.loads(_page("discourse__try.discourse.org_57.json.gz"))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    # Which topic JSON the "forum" serves at /t/12483.json: None (404), "whole", or "split": the
-    # first two posts in /t/ID.json and the others only through /t/ID/posts.json?post_ids[]=...,
-    # the way Discourse pages a long topic.
+class _Forum:
+    """The forum's pages. ``topic_json`` is which topic JSON it serves at /t/12483.json: None
+    (404), "whole", or "split": the first two posts in /t/ID.json and the others only through
+    /t/ID/posts.json?post_ids[]=..., the way Discourse pages a long topic."""
+
     topic_json: str | None = None
 
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        body, kind = None, "text/html; charset=utf-8"
+    def reply(self, request: str) -> Reply | None:
+        parts = urlsplit(request)
         if parts.path.startswith("/questions/"):
-            body = _page(f"stackexchange__stackoverflow_{parts.path.split('/')[2]}.html.gz")
-        elif parts.path == "/pt/questions/361861":
-            body = _page("stackexchange__pt.stackoverflow_361861.html.gz")
-        elif parts.path == DISCOURSE_HTML:
-            body = _page("discourse__meta.discourse.org_12483.html.gz")
-        elif parts.path == "/blog-linking-smf":  # a WordPress post that links to SMF's site
+            return Reply(_page(f"stackexchange__stackoverflow_{parts.path.split('/')[2]}.html.gz"))
+        if parts.path == "/pt/questions/361861":
+            return Reply(_page("stackexchange__pt.stackoverflow_361861.html.gz"))
+        if parts.path == DISCOURSE_HTML:
+            return Reply(_page("discourse__meta.discourse.org_12483.html.gz"))
+        if parts.path == "/blog-linking-smf":  # a WordPress post that links to SMF's site
             link = b'<p><a href="https://www.simplemachines.org/">Simple Machines</a></p></body>'
-            body = _page("aflavorjournal.com__aflavorjournal_1.html.gz").replace(b"</body>", link, 1)
-        elif parts.path.startswith("/harvest/"):
-            body = _page(f"harvest__{parts.path.removeprefix('/harvest/')}.html.gz")
-        elif parts.path == "/wiki/Discussion:Le_Monde":
-            body = _page("mediawiki__fr.wikipedia.org_Discussion_Le_Monde.html.gz")
-        elif parts.path == "/showthread.php":
-            body = _page("somethingawful__showthread2.html.gz")
-        elif parts.path == "/t/12483.json" and self.topic_json:
-            topic, kind = _topic(), "application/json"
+            return Reply(_page("aflavorjournal.com__aflavorjournal_1.html.gz").replace(b"</body>", link, 1))
+        if parts.path.startswith("/harvest/"):
+            return Reply(_page(f"harvest__{parts.path.removeprefix('/harvest/')}.html.gz"))
+        if parts.path == "/wiki/Discussion:Le_Monde":
+            return Reply(_page("mediawiki__fr.wikipedia.org_Discussion_Le_Monde.html.gz"))
+        if parts.path == "/showthread.php":
+            return Reply(_page("somethingawful__showthread2.html.gz"))
+        if parts.path == "/t/12483.json" and self.topic_json:
+            topic = _topic()
             if self.topic_json == "split":
                 topic["post_stream"]["posts"] = topic["post_stream"]["posts"][:2]
-            body = json.dumps(topic).encode()
-        elif parts.path == "/t/57/posts.json" and self.topic_json == "split":
+            return Reply(json.dumps(topic).encode(), "application/json")
+        if parts.path == "/t/57/posts.json" and self.topic_json == "split":
             wanted = {int(pid) for pid in parse_qs(parts.query)["post_ids[]"]}
             posts = [p for p in _topic()["post_stream"]["posts"] if p["id"] in wanted]
-            body, kind = json.dumps({"post_stream": {"posts": posts}, "id": 57}).encode(), "application/json"
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+            body = json.dumps({"post_stream": {"posts": posts}, "id": 57}).encode()
+            return Reply(body, "application/json")
+        return None
 
 
 @pytest.fixture
-def site() -> Iterator[str]:
-    _Handler.topic_json = None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def forum() -> _Forum:
+    return _Forum()
+
+
+@pytest.fixture
+def site(forum: _Forum) -> Iterator[str]:
+    with serve_replies(forum.reply) as base:
+        yield base
 
 
 def test_stackexchange_question_answers_and_comments_detected_and_read(site):
@@ -128,8 +119,8 @@ def test_discourse_2_crawler_view_posts_numbered_and_dated_by_creation(site):
     assert first.url == f"{site}{DISCOURSE_HTML}#post-1"
 
 
-def test_try_prefers_the_discourse_topic_json(site):
-    _Handler.topic_json = "whole"
+def test_try_prefers_the_discourse_topic_json(site, forum):
+    forum.topic_json = "whole"
     result, _ = extract_url(f"{site}{DISCOURSE_HTML}", tz="UTC")
     assert {result.layers[m.id] for m in result.mentions} == {"discourse:json"}
     # Regular posts with text: the "pinned" notice (post_type 2) and an image-only post are not.
@@ -150,8 +141,10 @@ def _forum(site: str, make_config, start: str):
     return summary, spooled(loaded)
 
 
-def test_crawl_reads_a_discourse_topic_from_its_json_and_the_posts_beyond_its_first_page(site, make_config):
-    _Handler.topic_json = "split"
+def test_crawl_reads_a_discourse_topic_from_its_json_and_the_posts_beyond_its_first_page(
+    site, forum, make_config
+):
+    forum.topic_json = "split"
     summary, mentions = _forum(site, make_config, DISCOURSE_HTML)
     assert not summary.errors
     assert summary.fetched == 3  # the HTML page, /t/12483.json, /t/57/posts.json?post_ids[]=86&...

@@ -5,15 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from crawlers.trypage import extract_url
+from tests.webserver import Reply, serve_replies
 from veille.cli import cli
 
 CORPUS = Path(__file__).parent / "real_pages"
@@ -24,44 +23,31 @@ def _page(name: str) -> bytes:
     return gzip.decompress((CORPUS / "pages" / f"{name}.html.gz").read_bytes())
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        path, charset = self.path.strip("/").split("?")[0], "utf-8"
-        canonical = path.startswith("canonical/")
-        path = path.removeprefix("canonical/")
-        if path.startswith("lying-charset/"):
-            path, charset = path.removeprefix("lying-charset/"), "iso-8859-1"
-        if path.startswith("no-ids/"):
-            path = path.removeprefix("no-ids/")
-            body = re.sub(rb'\s(?:id|name)="comment\d+"', b"", _page(path))
-        elif path == "empty":
-            body = b"<html><body><h1>Nothing here</h1><p>No comment yet.</p></body></html>"
-        elif (CORPUS / "pages" / f"{path}.html.gz").exists():
-            body = _page(path)
-        else:
-            self.send_error(404)
-            return
-        if canonical:  # the page names its own address on this server as canonical
-            link = f'<link rel="canonical" href="/canonical/{path}">'.encode()
-            body = re.sub(rb'<link rel="canonical"[^>]*>', b"", body).replace(b"<head>", b"<head>" + link, 1)
-        self.send_response(200)
-        self.send_header("Content-Type", f"text/html; charset={charset}")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def _reply(request: str) -> Reply | None:
+    path, charset = request.strip("/").split("?")[0], "utf-8"
+    canonical = path.startswith("canonical/")
+    path = path.removeprefix("canonical/")
+    if path.startswith("lying-charset/"):
+        path, charset = path.removeprefix("lying-charset/"), "iso-8859-1"
+    if path.startswith("no-ids/"):
+        path = path.removeprefix("no-ids/")
+        body = re.sub(rb'\s(?:id|name)="comment\d+"', b"", _page(path))
+    elif path == "empty":
+        body = b"<html><body><h1>Nothing here</h1><p>No comment yet.</p></body></html>"
+    elif (CORPUS / "pages" / f"{path}.html.gz").exists():
+        body = _page(path)
+    else:
+        return None
+    if canonical:  # the page names its own address on this server as canonical
+        link = f'<link rel="canonical" href="/canonical/{path}">'.encode()
+        body = re.sub(rb'<link rel="canonical"[^>]*>', b"", body).replace(b"<head>", b"<head>" + link, 1)
+    return Reply(body, f"text/html; charset={charset}")
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_replies(_reply) as base:
+        yield base
 
 
 def test_wordpress_comments_found_with_auto_preset(site):

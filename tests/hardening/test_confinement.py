@@ -17,7 +17,7 @@ from crawlers.confine import Scope
 from crawlers.feeds.poller import poll_feeds
 from crawlers.http import Fetcher, FetchError
 from crawlers.spiders.site import SiteSpider
-from tests.hardening.webserver import serve
+from tests.webserver import serve
 from veille.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]

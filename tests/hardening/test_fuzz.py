@@ -30,8 +30,8 @@ from core.spool import Spool
 from crawlers.feeds.poller import poll_feeds
 from crawlers.spiders.extract import PageContext, extract_posts
 from crawlers.spiders.profiles import build_profile
-from tests.hardening.webserver import serve
 from tests.support import SHIPPED_CONFIG
+from tests.webserver import serve
 
 EXAMPLES = int(os.environ.get("VEILLE_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(

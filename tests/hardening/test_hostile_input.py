@@ -13,7 +13,7 @@ from core.mention import Mention, Source
 from core.sanitize import clean_text, for_terminal
 from core.spool import Spool
 from crawlers.feeds.poller import poll_feeds
-from tests.hardening.webserver import serve
+from tests.webserver import serve
 
 
 def rss(*items: str) -> str:
