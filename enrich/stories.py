@@ -50,7 +50,8 @@ def minhash(text: str) -> np.ndarray | None:
         return None
     # The shifted copies stop where the last full shingle ends (hence strict=False).
     shingles = set(map(" ".join, zip(*(tokens[k:] for k in range(SHINGLE)), strict=False)))
-    hashes = np.fromiter((zlib.crc32(s.encode()) for s in shingles), dtype=np.uint64, count=len(shingles))
+    # map, not a generator expression: no Python frame per shingle.
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, shingles)), dtype=np.uint64, count=len(shingles))
     # (a*x + b) mod p, with a, b < 2**31 and x < 2**32: below 2**64, no overflow in uint64. As p is
     # the Mersenne prime 2**61 - 1, x mod p = (x & p) + (x >> 61), less p once if that reaches p:
     # the same values as numpy's %, which divides and takes a third of the time of this function.

@@ -11,7 +11,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from core.text import fold
-from enrich.comparisons import Comparison, comparisons, says_both, verdicts
+from enrich.comparisons import Comparison, Verdict, comparisons, says_both, verdicts
 
 # A new clause starts at these words (and after , ; :) when a sentence names several parties.
 BREAK_WORDS = frozenset(
@@ -36,6 +36,16 @@ class Parsed:
     def units(self) -> list[Bounds]:
         """``sentence_units``, computed once (a frozen dataclass still takes a cached property)."""
         return _sentence_units(self)
+
+    @cached_property
+    def unit_owners(self) -> list[list[str]]:
+        """The parties each of ``units`` names, in order (asked for once per party scored)."""
+        return [_owners(self, unit) for unit in self.units]
+
+    @cached_property
+    def verdicts(self) -> list[Verdict]:
+        """``comparisons.verdicts`` of the text: the same for every party scored."""
+        return verdicts(self.words, [(s, e, o) for s, e, o in self.ents if o is not None])
 
     @cached_property
     def compared(self) -> dict[Bounds, list[Comparison]]:
@@ -76,7 +86,7 @@ def brand_target(parsed: Parsed, brand: str, units: list[Bounds] | None = None) 
     else is cut into clauses, resolved the same way.
     """
     units = sentence_units(parsed) if units is None else units
-    owners_in = [_owners(parsed, unit) for unit in units]
+    owners_in = parsed.unit_owners if units is parsed.units else [_owners(parsed, unit) for unit in units]
     if not any(brand in owners for owners in owners_in):
         return Target()
     parts: list[tuple[Bounds, int]] = []
@@ -109,8 +119,7 @@ def brand_target(parsed: Parsed, brand: str, units: list[Bounds] | None = None) 
         elif ordered:
             current = ordered[-1]
     if not verdict and brand not in compared and len({o for owners in owners_in for o in owners}) > 1:
-        spans = [(s, e, o) for s, e, o in parsed.ents if o is not None]
-        verdict = next((v.sign for v in verdicts(parsed.words, spans) if v.party == brand), 0)
+        verdict = next((v.sign for v in parsed.verdicts if v.party == brand), 0)
     return Target(parts, (lean > 0) - (lean < 0), verdict, frozenset(where))
 
 
