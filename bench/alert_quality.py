@@ -66,8 +66,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from alerts.engine import policy_for
 from alerts.episodes import AlertState, advance
 from alerts.rules import RuleContext, build_rule
-from alerts.rules.detector import DAILY_CV, HISTORY, HOUR, HOURLY_CV, STEP, Params, learn, tail
-from alerts.rules.spike import SCANNED
+from alerts.rules.detector import DAILY_CV, HISTORY, HOUR, HOURLY_CV, STEP, learn, tail
+from alerts.rules.spike import SCANNED, detector_params
 from alerts.series import Series
 from core.config.alerts import NegativeSpikeRule
 
@@ -193,9 +193,14 @@ def hourly(values: list[int], start: int, end: int) -> list[int | None]:
     return out
 
 
-def veille_alerts(stream: Stream, budget: float | None = None) -> list[int]:
+def rule_config(budget: float | None) -> NegativeSpikeRule:
+    """The shipped negative_spike defaults, with another budget if one is given."""
     options = {} if budget is None else {"false_alarms_per_month": budget}
-    config = NegativeSpikeRule(name="bench", type="negative_spike", **options)
+    return NegativeSpikeRule(name="bench", type="negative_spike", **options)
+
+
+def veille_alerts(stream: Stream, budget: float | None = None) -> list[int]:
+    config = rule_config(budget)
     rule = build_rule(config, RuleContext(("brand",), (), TZ))
     policy = policy_for(rule)
     state = AlertState(rule="bench", key="brand")
@@ -252,7 +257,7 @@ def oracle_alerts(stream: Stream, budget: float | None = None) -> list[int]:
     expected rate (no learning, no cold start, the generator's exact volatility) finds a window
     significant at the shipped budget: a ceiling for any detector built on windows at that budget.
     Only checks near bursts are made, so its false alerts are not measured (0 by construction)."""
-    params = Params() if budget is None else Params(false_alarms_per_month=budget)
+    params = detector_params(rule_config(budget), negative=True)
     neg = [0]
     exp = [0.0]
     for v, e in zip(stream.neg, stream.expected, strict=True):
@@ -473,7 +478,7 @@ def main() -> int:
     delay_rows = [("veille", veille), ("oracle scan", oracle)]
     if args.cusum:
         cusum_rng = random.Random(args.seed)
-        budget = args.budget or Params().false_alarms_per_month
+        budget = rule_config(args.budget).false_alarms_per_month
         cusum = [score(s, oracle_cusum_alerts(s, cusum_rng, budget)) for s in streams]
         summarize("oracle CUSUM (knows the rate, x3)", cusum, found)
         delay_rows.append(("oracle CUSUM", cusum))

@@ -40,6 +40,9 @@ CONTRAST_OF: dict[str, frozenset[str]] = {
     "voir": frozenset({"rien"}),  # "rien à voir avec Orange"
     "loin": frozenset({"bien", "tres"}),  # "bien loin de l'agence SFR"
 }
+# "comparé à / compared to X" contrasts; "je compare X et Y" (weighing two offers) does not.
+COMPARE_VERB = frozenset({"compare", "comparee", "compared"})
+COMPARE_WITH = frozenset({"a", "au", "aux", "to", "with", "avec"})
 # Leaving a party: "quitté Orbitel", "left Orbitel", "switched from Velora", "gave up on Lantier".
 LEAVE = frozenset(
     "quitte quitter quittons quittez quittes abandonne abandonner resilie resilier left leave leaving "
@@ -139,7 +142,11 @@ def _compare(
         return Comparison(
             before[-1], after[0][1], i, pivot=stretch if flip else None, flip=flip, same=last in EQUAL
         )
-    if word in CONTRAST_OF and _preceded(folded, k, CONTRAST_OF[word]):
+    if (
+        word in CONTRAST_OF
+        and _preceded(folded, k, CONTRAST_OF[word])
+        and (word not in COMPARE_VERB or (k + 1 < len(folded) and folded[k + 1] in COMPARE_WITH))
+    ):
         other = after[0][1]
         subject = next((o for _, o in after[1:] if o != other), None) or (before[-1] if before else None)
         return None if subject is None else Comparison(subject, other, i, scope="sentence")

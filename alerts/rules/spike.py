@@ -9,13 +9,14 @@ neither). A match says: "Velora : 15 mentions négatives en 1 h (×30)".
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from alerts import wording
 from alerts.queries import AlertQueries, negative_clause, published_between
 from alerts.rules import detector
-from alerts.rules.base import Finding, RuleType
+from alerts.rules.base import Finding, LateFinding, RuleType, Words
 from alerts.series import Series
 from core.config.alerts import NegativeSpikeRule, SpikeRuleConfig, VolumeSpikeRule
 
@@ -50,7 +51,7 @@ class _SpikeRule(RuleType):
     _profiles: dict[str, detector.Profile | None]
     _profiles_at: datetime | None = None
 
-    @property
+    @functools.cached_property
     def params(self) -> detector.Params:
         return detector_params(self.config, negative=self.negative)
 
@@ -81,6 +82,24 @@ class _SpikeRule(RuleType):
             verdict = detector.scan(recent, profile, self.context.tz, self.params)
         best = verdict.best
         start = now - (best.length if best else timedelta(hours=1))
+        # Severity (compared across checks for escalation): the largest excess of a firing window.
+        excess = max((w.count - w.expected for w in verdict.windows if w.fires), default=0.0)
+        words = functools.partial(self._words, brand, profile, verdict, start, now)
+        severity = round(max(excess, 0.0), 1)
+        return LateFinding(
+            brand, brand, verdict.status, words, severity=severity, window_start=start, window_end=now
+        )
+
+    def _words(
+        self,
+        brand: str,
+        profile: detector.Profile | None,
+        verdict: detector.Verdict,
+        start: datetime,
+        now: datetime,
+    ) -> Words:
+        """Summary, figures, evidence and Kibana query of a verdict (written when read)."""
+        best = verdict.best
         clauses: list[dict[str, Any]] = [{"term": {"brands": brand}}, published_between(start, now)]
         kql = f'brands:"{brand}"'
         if self.negative:
@@ -101,20 +120,7 @@ class _SpikeRule(RuleType):
             )
             if verdict.status != "normal":
                 figures["why_fr"] = self._why(best, verdict.status)
-        # Severity (compared across checks for escalation): the largest excess of a firing window.
-        excess = max((w.count - w.expected for w in verdict.windows if w.fires), default=0.0)
-        return Finding(
-            key=brand,
-            brand=brand,
-            status=verdict.status,
-            summary=self._summary(brand, figures),
-            severity=round(max(excess, 0.0), 1),
-            window_start=start,
-            window_end=now,
-            figures=figures,
-            evidence={"bool": {"filter": clauses}},
-            kql=kql,
-        )
+        return self._summary(brand, figures), figures, {"bool": {"filter": clauses}}, kql
 
     def _summary(self, brand: str, figures: dict[str, Any]) -> str:
         """ "Velora : 15 mentions négatives en 1 h (×30)", from the rounded figures (formatted once)."""

@@ -41,6 +41,12 @@ class SpikeRuleConfig(_RuleBase):
 
 class NegativeSpikeRule(SpikeRuleConfig):
     type: Literal["negative_spike"]
+    # A bad buzz is what users must not miss: this rule spends the whole budget of one false alert
+    # per brand and month (bench/alert_quality.py: +1 to +4 bursts a seed over 0.5, still 0.2-0.7
+    # false alerts); the volume rule, a buzz of any tone, keeps 0.5.
+    false_alarms_per_month: float = Field(
+        1.0, gt=0, le=30, description="false alerts per brand and month the thresholds are set for"
+    )
 
 
 class VolumeSpikeRule(SpikeRuleConfig):

@@ -40,6 +40,12 @@ def test_contrairement_a_gives_the_winner_clause_reversed():
     assert parts(text, "Orbitel") == [("Velora répond vite", -1)]
 
 
+def test_compare_to_contrasts_but_weighing_two_offers_does_not():
+    assert brand_target(parse("Comparé à Orbitel , Velora répond vite"), "Orbitel").lean != 0
+    weighing = parse("Je compare Velora et Orbitel pour un forfait 100 Go")
+    assert brand_target(weighing, "Velora").lean == 0 and brand_target(weighing, "Orbitel").lean == 0
+
+
 def test_leaving_one_for_another():
     text = "J' ai quitté Orbitel pour Velora : aucun regret"
     assert all(sign == 1 for _, sign in parts(text, "Velora"))

@@ -59,7 +59,7 @@ def test_alerts_rules_show_their_thresholds(make_config):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     spike = lines[lines.index(next(line for line in lines if "negative-spike" in line)) + 1]
-    assert "false_alarms_per_month 0.5" in spike and "min_count 3" in spike and "min_ratio 2.0" in spike
+    assert "false_alarms_per_month 1.0" in spike and "min_count 3" in spike and "min_ratio 2.0" in spike
     assert "keywords arnaque" in result.output and "silent_for 1d" in result.output
 
 
