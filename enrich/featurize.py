@@ -73,18 +73,35 @@ def tokens(text: str) -> list[str]:
     return TOKEN_PATTERN.findall(fold_text(text[:MAX_CHARS]))
 
 
-def _indices(toks: Sequence[str]) -> np.ndarray:
-    """All feature indices of one text's tokens, with repeats (repeats are the counts)."""
-    entries = [_token(t) for t in toks]
-    if not entries:
-        return _EMPTY
-    words = np.fromiter((e[0] for e in entries), dtype=np.uint64, count=len(entries))
-    parts = [(words & _WORD_MASK).astype(np.int64)]
-    if len(words) > 1:
-        pairs = (words[:-1] * _BIGRAM_MULT + words[1:] + np.uint64(1)) & _WORD_MASK
-        parts.append(pairs.astype(np.int64))
-    parts.extend(e[1] for e in entries if len(e[1]))
-    return np.concatenate(parts)
+def _indices(token_lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every feature of every text, with repeats (repeats are the counts).
+
+    Done for the whole batch at once: each distinct token is looked up once, then its word hash
+    and character n-grams are gathered for every place it occurs with numpy, not token by token.
+    """
+    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
+    if not lengths.sum():
+        return _EMPTY, _EMPTY
+    # Token ids in order of first appearance: ``place`` is the id of each token of the batch.
+    ids: dict[str, int] = {}
+    place = np.fromiter((ids.setdefault(t, len(ids)) for toks in token_lists for t in toks), dtype=np.int64)
+    entries = [_token(t) for t in ids]
+    word_of = np.fromiter((e[0] for e in entries), dtype=np.uint64, count=len(entries))
+    words = word_of[place]
+    text_of = np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)
+    # Bigrams: each token with the next one of the same text.
+    same = text_of[:-1] == text_of[1:]
+    pairs = (words[:-1][same] * _BIGRAM_MULT + words[1:][same] + np.uint64(1)) & _WORD_MASK
+    # Character n-grams: the distinct tokens' n-grams laid end to end, gathered per occurrence.
+    gram_counts = np.fromiter((len(e[1]) for e in entries), dtype=np.int64, count=len(entries))
+    grams = np.concatenate([e[1] for e in entries]) if gram_counts.sum() else _EMPTY
+    gram_start = np.concatenate(([0], np.cumsum(gram_counts)[:-1]))
+    counts = gram_counts[place]
+    offsets = np.repeat(gram_start[place] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    chars = grams[offsets + np.arange(counts.sum(), dtype=np.int64)]
+    rows = np.concatenate((text_of, text_of[:-1][same], np.repeat(text_of, counts)))
+    columns = np.concatenate(((words & _WORD_MASK).astype(np.int64), pairs.astype(np.int64), chars))
+    return rows, columns
 
 
 def raw_counts(texts: Sequence[str], token_lists: Sequence[Sequence[str]] | None = None) -> csr_matrix:
@@ -94,12 +111,9 @@ def raw_counts(texts: Sequence[str], token_lists: Sequence[Sequence[str]] | None
 
     if token_lists is None:
         token_lists = [tokens(text) for text in texts]
-    rows = [_indices(toks) for toks in token_lists]
-    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-    columns = np.concatenate(rows) if rows else _EMPTY
-    row_ids = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    row_ids, columns = _indices(token_lists)
     data = np.ones(len(columns), dtype=np.float32)
     # Duplicate (row, column) pairs are summed when the COO input becomes CSR: those are the counts.
-    matrix = csr_matrix((data, (row_ids, columns)), shape=(len(rows), N_FEATURES))
+    matrix = csr_matrix((data, (row_ids, columns)), shape=(len(token_lists), N_FEATURES))
     matrix.sum_duplicates()
     return matrix
