@@ -66,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from alerts.engine import policy_for
 from alerts.episodes import AlertState, advance
 from alerts.rules import RuleContext, build_rule
-from alerts.rules.detector import DAILY_CV, HISTORY, HOUR, HOURLY_CV, STEP, learn, tail
+from alerts.rules.detector import HISTORY, HOUR, STEP, learn, prior_phi, tail
 from alerts.rules.spike import SCANNED, detector_params
 from alerts.series import Series
 from core.config.alerts import NegativeSpikeRule
@@ -271,7 +271,7 @@ def oracle_alerts(stream: Stream, budget: float | None = None) -> list[int]:
                 count, expected = neg[i] - neg[i - n], exp[i] - exp[i - n]
                 if count < params.min_count or count < params.min_ratio * expected:
                     continue
-                phi = HOURLY_CV**2 * min(1.0, HOUR / length) + DAILY_CV**2
+                phi = prior_phi(length)
                 if tail(count, expected, phi) <= params.alpha(length):
                     fired.append(i)
                     break
