@@ -90,38 +90,25 @@ class FrenchLexicon:
     def lookup(self, lower: str) -> float | None:
         """Valence of a lower-cased token, or None: own lexicon first (form, lemma, plural/feminine
         stripped), then the seed (form, lemma). A 0 in the own lexicon stops the search."""
-        if lower in self._cache:
-            return self._cache[lower]
+        return _remembered(self._cache, lower, self._find_valence)
+
+    def _find_valence(self, lower: str) -> float | None:
         if lower in EXACT:
             return EXACT[lower]
         folded, lemma = fold(lower), fold(self.lemma(lower))
-        candidates = [folded, lemma, *_deinflect(folded)]
-        value: float | None = None
-        for key in candidates:
+        for key in (folded, lemma, *_deinflect(folded)):
             if key in self.valence:
-                value = self.valence[key]
-                break
-        else:
-            for key in (folded, lemma):
-                if key in self.seed:
-                    value = self.seed[key]
-                    break
-        if len(self._cache) < 200_000:
-            self._cache[lower] = value
-        return value
+                return self.valence[key]
+        return next((self.seed[key] for key in (folded, lemma) if key in self.seed), None)
 
     def negated_valence(self, lower: str) -> float | None:
-        if lower in self._negated_cache:
-            return self._negated_cache[lower]
+        return _remembered(self._negated_cache, lower, self._find_negated)
+
+    def _find_negated(self, lower: str) -> float | None:
         folded = fold(lower)
         # The lemma table often reads a verb form as a noun ("marche"): also try the -er infinitive.
-        value = next(
-            (self.negated[k] for k in (folded, fold(self.lemma(lower)), folded + "r") if k in self.negated),
-            None,
-        )
-        if len(self._negated_cache) < 200_000:
-            self._negated_cache[lower] = value
-        return value
+        keys = (folded, fold(self.lemma(lower)), folded + "r")
+        return next((self.negated[k] for k in keys if k in self.negated), None)
 
     def asks(self, folded: Sequence[str]) -> bool:
         """Whether folded tokens hold a phrase of ``requests_fr.tsv`` (a request for information)."""
@@ -138,16 +125,29 @@ class FrenchLexicon:
 
     def resolver_valence(self, lower: str) -> float | None:
         """The valence a fixing verb ("réglé", "réparée") gives a clause whose problem it solves."""
-        if lower in self._resolver_cache:
-            return self._resolver_cache[lower]
+        return _remembered(self._resolver_cache, lower, self._find_resolver)
+
+    def _find_resolver(self, lower: str) -> float | None:
         if lower in NOT_RESOLVERS:
             return None
         folded = fold(lower)
         keys = (folded, fold(self.lemma(lower)), *_deinflect(folded))
-        value = next((self.resolvers[k] for k in keys if k in self.resolvers), None)
-        if len(self._resolver_cache) < 200_000:
-            self._resolver_cache[lower] = value
-        return value
+        return next((self.resolvers[k] for k in keys if k in self.resolvers), None)
+
+
+CACHE_LIMIT = 200_000  # forms remembered per lookup table (a long-running process meets new ones)
+
+
+def _remembered(
+    cache: dict[str, float | None], lower: str, find: Callable[[str], float | None]
+) -> float | None:
+    """``find(lower)``, remembered in ``cache`` while it holds fewer than ``CACHE_LIMIT`` forms."""
+    if lower in cache:
+        return cache[lower]
+    value = find(lower)
+    if len(cache) < CACHE_LIMIT:
+        cache[lower] = value
+    return value
 
 
 def _by_first(phrases: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
