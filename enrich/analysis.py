@@ -262,7 +262,7 @@ class Analyzer:
         """A post that asks the readers something and holds no opinion word (rule 0 above)."""
         if "?" not in text or len(text) > STATED_MAX_CHARS:
             return False
-        return self.french.lexicon.asks([fold(word) for word in words])
+        return self._small_talk(words, (0, len(words)))
 
     def _english(
         self, item: TextItem, doc: Doc, parsed: Parsed, targets: list[str], entities: list[Entity]
